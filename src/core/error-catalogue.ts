@@ -1,0 +1,435 @@
+/**
+ * Every error code gatehouse can produce, declared once: HTTP status (REST API), CLI exit code (2 = bad usage or
+ * invalid input, 1 = the operation failed), a default message and the hint that tells the administrator what to do.
+ * `docs/errors.md` is generated from this table (`npm run docs`) and a test fails when the two differ.
+ *
+ * Codes are a contract (product.md section 5): add new ones, never rename or remove one.
+ */
+export interface ErrorSpec {
+  /** HTTP status the REST API answers with. */
+  readonly status: number;
+  /** CLI exit code: 2 for bad usage or invalid input, 1 when the operation itself failed. */
+  readonly exit: 1 | 2;
+  /** Default message, used when the thrower gives none. Real throwers name the thing (connection, user, group). */
+  readonly message: string;
+  /** What to do about it. */
+  readonly hint: string;
+}
+
+const PORTAL_OVERVIEW = 'Azure portal > Microsoft Entra ID > App registrations > your app > Overview';
+const PORTAL_SECRETS = 'Azure portal > Microsoft Entra ID > App registrations > your app > Certificates & secrets';
+const PORTAL_PERMISSIONS = 'Azure portal > Microsoft Entra ID > App registrations > your app > API permissions';
+
+export const ERROR_CATALOGUE = {
+  // --- connections -------------------------------------------------------------------------------------------
+  CONNECTION_NOT_FOUND: {
+    status: 404,
+    exit: 2,
+    message: 'No connection with that name exists.',
+    hint: 'Run `gatehouse connections list` to see the connection names.',
+  },
+  CONNECTION_NAME_TAKEN: {
+    status: 409,
+    exit: 2,
+    message: 'A connection with that name already exists.',
+    hint: 'Names are unique regardless of case. Choose another name, or update the existing connection.',
+  },
+  CONNECTION_INVALID_NAME: {
+    status: 400,
+    exit: 2,
+    message: 'The connection name is not valid.',
+    hint: 'A name is 1 to 100 characters after trimming, with no control characters.',
+  },
+  CONNECTION_UNKNOWN_TYPE: {
+    status: 400,
+    exit: 2,
+    message: 'Unknown connection type.',
+    hint: 'Use one of the registered connection types, for example `EntraID`.',
+  },
+  CONNECTION_MISSING_PARAMETER: {
+    status: 400,
+    exit: 2,
+    message: 'A required parameter is missing.',
+    hint: 'Add the parameter with `--param KEY=VALUE`; `gatehouse connections types` lists each key and where to find it in the Azure portal.',
+  },
+  CONNECTION_UNKNOWN_PARAMETER: {
+    status: 400,
+    exit: 2,
+    message: 'Unknown parameter key.',
+    hint: 'Use only the keys the connection type declares (the error lists them). Keys are matched regardless of case.',
+  },
+  CONNECTION_DUPLICATE_PARAMETER: {
+    status: 400,
+    exit: 2,
+    message: 'A parameter key was given more than once.',
+    hint: 'Give each key once (keys are matched regardless of case, so TenantID and tenantid are the same key).',
+  },
+  CONNECTION_INVALID_PARAMETER: {
+    status: 400,
+    exit: 2,
+    message: 'A parameter value is not valid.',
+    hint: 'Correct the value as the message describes; the hint for each key says where to find it in the Azure portal.',
+  },
+  CONNECTION_PLACEHOLDER_VALUE: {
+    status: 400,
+    exit: 2,
+    message: 'A parameter still holds a placeholder value.',
+    hint: `Replace the placeholders with your app registration's values (${PORTAL_OVERVIEW}; the secret Value under Certificates & secrets).`,
+  },
+  CONNECTION_SECRET_LOOKS_LIKE_SECRET_ID: {
+    status: 400,
+    exit: 2,
+    message: 'The ClientSecret looks like a Secret ID (a GUID), not a secret Value.',
+    hint: `You pasted the Secret ID; copy the Value column under Certificates & secrets (${PORTAL_SECRETS}). The Value is shown only right after the secret is created; if it is hidden, create a new secret. Use --allow-guid-secret only if your secret really is a GUID.`,
+  },
+  CONNECTION_VERSION_CONFLICT: {
+    status: 409,
+    exit: 1,
+    message: 'The connection was changed by someone else since it was read.',
+    hint: 'Read the connection again and repeat the change.',
+  },
+  CONNECTION_IMPORT_INVALID: {
+    status: 400,
+    exit: 2,
+    message: 'The import file is not a gatehouse connection export.',
+    hint: 'Import a file written by `gatehouse connections export` or shaped like examples/ms-entraid.sample.json.',
+  },
+  CONNECTION_PASSPHRASE_REQUIRED: {
+    status: 400,
+    exit: 2,
+    message: 'A passphrase is needed.',
+    hint: 'Exporting secrets needs --include-secrets with --passphrase-file; importing an export with secrets needs the same --passphrase-file.',
+  },
+  CONNECTION_PASSPHRASE_WRONG: {
+    status: 400,
+    exit: 2,
+    message: 'The passphrase does not decrypt the secrets in this export.',
+    hint: 'Use the passphrase file that was given to `connections export`.',
+  },
+  // --- keys ------------------------------------------------------------------------------------------------------
+  KEY_MISMATCH: {
+    status: 500,
+    exit: 1,
+    message: 'The master key cannot decrypt the stored secrets.',
+    hint: 'Start gatehouse with the master key the secrets were encrypted with (GATEHOUSE_MASTER_KEY or master.key in the data dir). Nothing was changed.',
+  },
+  KEY_INVALID: {
+    status: 500,
+    exit: 2,
+    message: 'The master key is not valid.',
+    hint: 'GATEHOUSE_MASTER_KEY must be the base64 encoding of exactly 32 random bytes, e.g. `openssl rand -base64 32`.',
+  },
+  // --- configuration and store ---------------------------------------------------------------------------------
+  CONFIG_INVALID: {
+    status: 500,
+    exit: 2,
+    message: 'A configuration value is not valid.',
+    hint: 'Correct the setting named in the message.',
+  },
+  STORE_MIGRATION_PENDING: {
+    status: 503,
+    exit: 1,
+    message: 'The database schema is behind this version of gatehouse.',
+    hint: 'Run `gatehouse migrate` (once, from one instance), then start gatehouse again.',
+  },
+  STORE_SCHEMA_TOO_NEW: {
+    status: 503,
+    exit: 1,
+    message: 'The database schema is newer than this version of gatehouse.',
+    hint: 'Upgrade gatehouse to the version that migrated this database.',
+  },
+  STORE_UNAVAILABLE: {
+    status: 503,
+    exit: 1,
+    message: 'The database cannot be reached.',
+    hint: 'Check GATEHOUSE_DATABASE_URL (or the data dir for SQLite) and that the database server is running.',
+  },
+  // --- Entra token endpoint (mapped by AADSTS number and OAuth error, never by text) --------------------------
+  ENTRA_INVALID_CLIENT_SECRET: {
+    status: 502,
+    exit: 1,
+    message: 'Entra ID rejected the client secret (AADSTS7000215).',
+    hint: `The Secret ID may have been pasted instead of the secret Value. Open ${PORTAL_SECRETS}, create a new client secret, copy its Value (not the Secret ID) and update the connection's ClientSecret.`,
+  },
+  ENTRA_CLIENT_SECRET_EXPIRED: {
+    status: 502,
+    exit: 1,
+    message: 'The client secret has expired (AADSTS7000222).',
+    hint: `Create a new client secret under ${PORTAL_SECRETS}, update the connection's ClientSecret with its Value, and set SecretExpiresOn so gatehouse warns before the next expiry.`,
+  },
+  ENTRA_MISSING_CREDENTIAL: {
+    status: 502,
+    exit: 1,
+    message: 'The token request carried no client secret or certificate (AADSTS7000218).',
+    hint: 'Set ClientSecret or ClientCertificate on the connection.',
+  },
+  ENTRA_APP_NOT_FOUND: {
+    status: 502,
+    exit: 1,
+    message: 'No application with this ClientID exists in the tenant (AADSTS700016).',
+    hint: `Check ClientID against "Application (client) ID" on ${PORTAL_OVERVIEW}, and that the app is registered in (or consented to) this tenant.`,
+  },
+  ENTRA_TENANT_NOT_FOUND: {
+    status: 502,
+    exit: 1,
+    message: 'The tenant was not found (AADSTS90002).',
+    hint: `Check TenantID against "Directory (tenant) ID" on ${PORTAL_OVERVIEW}, and that Cloud matches the cloud the tenant lives in.`,
+  },
+  ENTRA_INVALID_TENANT: {
+    status: 502,
+    exit: 1,
+    message: 'The TenantID is neither a tenant GUID nor a valid domain (AADSTS900023).',
+    hint: `Copy "Directory (tenant) ID" from ${PORTAL_OVERVIEW}.`,
+  },
+  ENTRA_APP_DISABLED: {
+    status: 502,
+    exit: 1,
+    message: 'The application is disabled (AADSTS7000112).',
+    hint: 'Enable the enterprise application (Azure portal > Microsoft Entra ID > Enterprise applications > your app > Properties > "Enabled for users to sign-in?").',
+  },
+  ENTRA_INVALID_CERTIFICATE: {
+    status: 502,
+    exit: 1,
+    message: 'Entra ID rejected the certificate assertion (AADSTS700027 / 50012).',
+    hint: `Upload this certificate (its public part) under ${PORTAL_SECRETS} > Certificates, or set ClientCertificate to the PEM whose certificate is uploaded there.`,
+  },
+  ENTRA_ASSERTION_EXPIRED: {
+    status: 502,
+    exit: 1,
+    message: 'The client assertion is outside its valid time range (AADSTS700024).',
+    hint: "Check this machine's clock (NTP); the assertion is only valid for a few minutes.",
+  },
+  ENTRA_INVALID_SCOPE: {
+    status: 502,
+    exit: 1,
+    message: 'Entra ID refused the requested scope (AADSTS1002012 / 70011).',
+    hint: 'App-only tokens need a `<resource>/.default` scope; check GraphEndpoint and Cloud.',
+  },
+  ENTRA_RESOURCE_NOT_FOUND: {
+    status: 502,
+    exit: 1,
+    message: 'Microsoft Graph is not known in this tenant or cloud (AADSTS500011).',
+    hint: 'Check Cloud and GraphEndpoint: the app and Graph must be in the same cloud.',
+  },
+  ENTRA_UNREACHABLE: {
+    status: 502,
+    exit: 1,
+    message: "Entra ID's token endpoint could not be reached.",
+    hint: 'Check network access to the login host (and AuthorityHost if set), proxies and DNS.',
+  },
+  ENTRA_THROTTLED: {
+    status: 503,
+    exit: 1,
+    message: 'Entra ID is throttling token requests.',
+    hint: 'Wait for the time Entra asks for and retry; gatehouse caches tokens, so this usually means many processes share one app.',
+  },
+  ENTRA_TOKEN_ERROR: {
+    status: 502,
+    exit: 1,
+    message: 'Entra ID refused to issue a token.',
+    hint: "Look up Microsoft's error code (details.aadsts) at https://login.microsoftonline.com/error and quote details.traceId to Microsoft support.",
+  },
+  ENTRA_NO_APPLICATION_PERMISSIONS: {
+    status: 403,
+    exit: 1,
+    message: 'The token carries no application permissions (no roles claim).',
+    hint: `Add Application (not Delegated) permissions under ${PORTAL_PERMISSIONS}, then click "Grant admin consent".`,
+  },
+  ENTRA_MISSING_PERMISSIONS: {
+    status: 403,
+    exit: 1,
+    message: 'The token lacks application permissions this capability needs.',
+    hint: `Add the listed Application permissions under ${PORTAL_PERMISSIONS} and click "Grant admin consent"; new tokens carry them (gatehouse fetches one on the next test).`,
+  },
+  // --- Microsoft Graph --------------------------------------------------------------------------------------
+  GRAPH_INSUFFICIENT_PRIVILEGES: {
+    status: 403,
+    exit: 1,
+    message: 'Microsoft Graph refused the request: insufficient privileges.',
+    hint: `Add the Application permission the operation needs under ${PORTAL_PERMISSIONS} and grant admin consent.`,
+  },
+  GRAPH_NOT_FOUND: {
+    status: 404,
+    exit: 1,
+    message: 'The object does not exist in the tenant.',
+    hint: 'Check the id or userPrincipalName; it may have been deleted.',
+  },
+  GRAPH_BAD_REQUEST: {
+    status: 400,
+    exit: 1,
+    message: 'Microsoft Graph rejected the request.',
+    hint: 'Check the values sent; details carry Graph’s own error code.',
+  },
+  GRAPH_CONFLICT: {
+    status: 409,
+    exit: 1,
+    message: 'Another object already has this value.',
+    hint: 'Choose a unique value for the property named in details.property.',
+  },
+  GRAPH_PROTECTED_OBJECT: {
+    status: 403,
+    exit: 1,
+    message: 'The object is protected and cannot be changed by this application.',
+    hint: 'Administrators and role-assignable groups can only be changed by an app that holds a suitable directory role; change it in the Azure portal or grant the app the role.',
+  },
+  GRAPH_UNAUTHORIZED: {
+    status: 502,
+    exit: 1,
+    message: 'Microsoft Graph rejected the access token.',
+    hint: 'Run `gatehouse connections test` to check the connection; check Cloud and GraphEndpoint.',
+  },
+  GRAPH_THROTTLED: {
+    status: 503,
+    exit: 1,
+    message: 'Microsoft Graph is throttling this application.',
+    hint: 'Retry later; gatehouse already waited as long as Graph asked for.',
+  },
+  GRAPH_UNAVAILABLE: {
+    status: 503,
+    exit: 1,
+    message: 'Microsoft Graph is unavailable.',
+    hint: 'Retry later; check GraphEndpoint if this persists.',
+  },
+  GRAPH_INVALID_RESPONSE: {
+    status: 502,
+    exit: 1,
+    message: 'Microsoft Graph answered with something gatehouse cannot read.',
+    hint: 'Check GraphEndpoint: it must point at Microsoft Graph (or the gatehouse emulator).',
+  },
+  // --- directory ----------------------------------------------------------------------------------------------
+  DIRECTORY_USER_NOT_FOUND: {
+    status: 404,
+    exit: 1,
+    message: 'No such user in the local directory.',
+    hint: 'Give an object id or userPrincipalName; run `gatehouse sync run` if the user was created recently.',
+  },
+  DIRECTORY_GROUP_NOT_FOUND: {
+    status: 404,
+    exit: 1,
+    message: 'No such group in the local directory.',
+    hint: 'Give an object id or exact displayName; run `gatehouse sync run` if the group was created recently.',
+  },
+  DIRECTORY_AMBIGUOUS_GROUP: {
+    status: 409,
+    exit: 2,
+    message: 'More than one group has that displayName.',
+    hint: 'Use the group id instead; details.candidates lists the matching groups.',
+  },
+  DIRECTORY_NOT_SYNCED: {
+    status: 409,
+    exit: 1,
+    message: 'The connection has not been synced yet.',
+    hint: 'Run `gatehouse sync run NAME` first, or ask Graph directly with --live.',
+  },
+  // --- sync ---------------------------------------------------------------------------------------------------
+  SYNC_ALREADY_RUNNING: {
+    status: 409,
+    exit: 1,
+    message: 'A sync of this connection is already running.',
+    hint: 'Wait for it to finish (`gatehouse sync status NAME`).',
+  },
+  SYNC_DELETE_THRESHOLD_EXCEEDED: {
+    status: 409,
+    exit: 1,
+    message: 'The sync would delete more objects than the accidental-deletion threshold allows; nothing was applied.',
+    hint: 'Check the deletions in the run report; if they are intended, run `gatehouse sync run NAME --allow-deletes` (or raise --delete-threshold).',
+  },
+  SYNC_INVALID_SCHEDULE: {
+    status: 400,
+    exit: 2,
+    message: 'The schedule is not valid.',
+    hint: 'Use `every 15m`, `every 2h`, `daily 02:30 Europe/Berlin`, or `off`.',
+  },
+  SYNC_INVALID_POLICY: {
+    status: 400,
+    exit: 2,
+    message: 'A sync policy value is not valid.',
+    hint: 'Use --disabled-users exclude|include and --delete-threshold N or N%.',
+  },
+  // --- actions ------------------------------------------------------------------------------------------------
+  ACTION_UNKNOWN: {
+    status: 404,
+    exit: 2,
+    message: 'Unknown action.',
+    hint: 'See docs/actions.md (or GET /api/v1/actions) for the action names.',
+  },
+  ACTION_INVALID_INPUT: {
+    status: 400,
+    exit: 2,
+    message: 'The action input does not match its schema.',
+    hint: 'details.errors lists each field; see docs/actions.md for the input schema.',
+  },
+  ACTION_WRITE_NOT_ALLOWED: {
+    status: 400,
+    exit: 2,
+    message: 'graph.request only reads unless writes are asked for.',
+    hint: 'Set "allowWrite": true in the input to send a POST, PATCH, PUT or DELETE.',
+  },
+  // --- server and auth ----------------------------------------------------------------------------------------
+  AUTH_REQUIRED: {
+    status: 401,
+    exit: 1,
+    message: 'Authentication is required.',
+    hint: 'Log in, or send an API token as `Authorization: Bearer <token>`.',
+  },
+  AUTH_FORBIDDEN: {
+    status: 403,
+    exit: 1,
+    message: 'Your role does not allow this.',
+    hint: 'Ask an admin for a role that allows it (admin, operator, viewer).',
+  },
+  AUTH_INVALID_CREDENTIALS: {
+    status: 401,
+    exit: 1,
+    message: 'Wrong user name or password.',
+    hint: 'Check the user name and password; an admin can reset the password.',
+  },
+  AUTH_RATE_LIMITED: {
+    status: 429,
+    exit: 1,
+    message: 'Too many failed logins.',
+    hint: 'Wait a few minutes before trying again.',
+  },
+  AUTH_CSRF_FAILED: {
+    status: 403,
+    exit: 1,
+    message: 'The request lacks a valid CSRF token.',
+    hint: 'Reload the page and try again; scripts should use an API token instead of a session cookie.',
+  },
+  AUTH_TOKEN_EXPIRED: {
+    status: 401,
+    exit: 1,
+    message: 'The API token has expired.',
+    hint: 'Create a new API token.',
+  },
+  REQUEST_INVALID: {
+    status: 400,
+    exit: 2,
+    message: 'The request is not valid.',
+    hint: 'details lists what is wrong; see /api/openapi.json for the request shapes.',
+  },
+  USAGE_ERROR: {
+    status: 400,
+    exit: 2,
+    message: 'The command line is not valid.',
+    hint: 'Run the command with --help.',
+  },
+  NOT_FOUND: {
+    status: 404,
+    exit: 2,
+    message: 'Not found.',
+    hint: 'Check the path; see /api/openapi.json.',
+  },
+  INTERNAL: {
+    status: 500,
+    exit: 1,
+    message: 'An unexpected error occurred.',
+    hint: 'Retry; if it persists, report it with the requestId from the server log.',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(ERROR_CATALOGUE, value);
+}

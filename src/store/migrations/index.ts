@@ -1,0 +1,9 @@
+import { metaMigration } from './0001-meta.js';
+import type { Migration } from './migration.js';
+
+/**
+ * Every migration, in order. Listed explicitly (no directory scanning) so the compiled package needs no loader.
+ * Areas own their numbers: 0001–0009 store/connections, 0010–0019 directory and sync, 0020–0029 actions and audit,
+ * 0030–0039 server accounts and tokens, 0040+ distributed work.
+ */
+export const MIGRATIONS: readonly Migration[] = [metaMigration];

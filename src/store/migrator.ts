@@ -1,0 +1,46 @@
+import { type Kysely, type MigrationProvider, Migrator } from 'kysely';
+import { AppError } from '../core/errors.js';
+import type { Engine } from './engine.js';
+import { MIGRATIONS } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+const MIGRATION_TABLE = 'gatehouse_migrations';
+const MIGRATION_LOCK_TABLE = 'gatehouse_migrations_lock';
+
+function createMigrator(db: Kysely<Database>, engine: Engine): Migrator {
+  const provider: MigrationProvider = {
+    async getMigrations() {
+      return Object.fromEntries(MIGRATIONS.map((m) => [m.name, { up: (d: Kysely<unknown>) => m.up(d, engine) }]));
+    },
+  };
+  return new Migrator({
+    db,
+    provider,
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+  });
+}
+
+/** Applies every pending migration (Kysely's migrator takes a lock, so concurrent callers are safe). */
+export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Promise<string[]> {
+  const { error, results } = await createMigrator(db, engine).migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** The names of migrations this version knows but the database has not applied yet. */
+export async function pendingMigrations(db: Kysely<Database>, engine: Engine): Promise<string[]> {
+  const infos = await createMigrator(db, engine).getMigrations();
+  return infos.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
+/** Refuses to run on a schema that is behind this version (product.md: a clear startup error). */
+export async function assertSchemaCurrent(db: Kysely<Database>, engine: Engine): Promise<void> {
+  const pending = await pendingMigrations(db, engine);
+  if (pending.length > 0) {
+    throw new AppError('STORE_MIGRATION_PENDING', {
+      message: `The database schema is behind this version of gatehouse: ${pending.length} migration(s) pending (${pending.join(', ')}).`,
+      details: { pending },
+    });
+  }
+}

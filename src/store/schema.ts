@@ -1,0 +1,14 @@
+import type { MetaTable } from './schema/meta.js';
+
+/**
+ * The whole database, as Kysely sees it. Each area declares its tables in `schema/<area>.ts` and adds them here.
+ *
+ * Portability rules (the same migrations run on SQLite and PostgreSQL):
+ * - timestamps are ISO-8601 UTC strings (`text`), which sort correctly;
+ * - booleans are integers 0/1;
+ * - JSON is serialised by us into `text` columns;
+ * - ids are `text` (Graph object ids, UUIDs); surrogate counters are `integer`.
+ */
+export interface Database {
+  gatehouse_meta: MetaTable;
+}
