@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../core/clock.js';
+import { AppError } from '../core/errors.js';
+import type { Account, ApiToken, Principal, Session, StoredAccount } from './account.js';
+import { LoginRateLimiter } from './login-rate-limiter.js';
+import { generateOpaqueToken, hashOpaqueToken } from './opaque-token.js';
+import { hashPassword, type PasswordHashParams, verifyPassword } from './password-hasher.js';
+import type { AccountRepository } from './ports.js';
+import type { Role } from './roles.js';
+
+export interface AccountServiceOptions {
+  repository: AccountRepository;
+  clock: Clock;
+  /** Idle session lifetime, extended on use (default 12 hours). */
+  sessionTtlMs?: number;
+  /** Lifetime of the one-time setup link printed on first start (default 1 hour). */
+  setupTtlMs?: number;
+  /** scrypt parameters; tests lower the cost. */
+  passwordParams?: PasswordHashParams;
+  /** Failed logins allowed per user name or address per 15 minutes (default 5). */
+  maxLoginFailures?: number;
+}
+
+export interface LoginResult {
+  account: Account;
+  /** Goes into the HttpOnly session cookie; never stored. */
+  sessionToken: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+export interface CreatedApiToken {
+  apiToken: ApiToken;
+  /** Shown once; only its hash is kept. */
+  token: string;
+}
+
+export const MIN_PASSWORD_LENGTH = 12;
+const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._@-]{0,63}$/;
+const SESSION_PREFIX = 'ghs_';
+const API_TOKEN_PREFIX = 'gha_';
+const SETUP_PREFIX = 'ghsetup_';
+
+function publicAccount({ passwordHash: _hash, ...account }: StoredAccount): Account {
+  return account;
+}
+
+function normaliseUsername(username: string): string {
+  const name = username.trim().toLowerCase();
+  if (!USERNAME_PATTERN.test(name)) {
+    throw new AppError('ACCOUNT_INVALID_USERNAME', { details: { username: username.slice(0, 64) } });
+  }
+  return name;
+}
+
+function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new AppError('ACCOUNT_WEAK_PASSWORD', { details: { minLength: MIN_PASSWORD_LENGTH } });
+  }
+}
+
+/** Local accounts, login sessions, API tokens and the first-admin setup link. */
+export function createAccountService(options: AccountServiceOptions) {
+  const { repository: repo, clock } = options;
+  const sessionTtlMs = options.sessionTtlMs ?? 12 * 3_600_000;
+  const limiter = new LoginRateLimiter({ clock, maxFailures: options.maxLoginFailures ?? 5 });
+  // Verifying against a dummy hash when the user does not exist keeps "no such user" as slow as "wrong password".
+  const dummyHash = hashPassword('gatehouse-dummy-password', options.passwordParams);
+
+  async function findAccount(username: string): Promise<StoredAccount> {
+    const account = await repo.findAccountByUsername(normaliseUsername(username));
+    if (!account) throw new AppError('ACCOUNT_NOT_FOUND', { message: `No account named '${username}'.` });
+    return account;
+  }
+
+  async function assertNotLastAdmin(account: StoredAccount, next: { role?: Role; disabled?: boolean }) {
+    const losesAdmin = (next.role !== undefined && next.role !== 'admin') || next.disabled === true;
+    if (account.role === 'admin' && !account.disabled && losesAdmin && (await repo.countActiveAdmins()) <= 1) {
+      throw new AppError('ACCOUNT_LAST_ADMIN', { message: `'${account.username}' is the last active admin.` });
+    }
+  }
+
+  async function startSession(account: StoredAccount, ip?: string): Promise<LoginResult> {
+    const sessionToken = generateOpaqueToken(SESSION_PREFIX);
+    const now = clock.now();
+    const session: Session = {
+      tokenHash: hashOpaqueToken(sessionToken),
+      accountId: account.id,
+      csrfToken: generateOpaqueToken(''),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + sessionTtlMs),
+      ...(ip ? { ip } : {}),
+    };
+    await repo.insertSession(session);
+    await repo.updateAccount(account.id, { lastLoginAt: now });
+    return {
+      account: publicAccount({ ...account, lastLoginAt: now }),
+      sessionToken,
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt,
+    };
+  }
+
+  async function createAccount(input: { username: string; password: string; role: Role }): Promise<Account> {
+    const username = normaliseUsername(input.username);
+    checkPassword(input.password);
+    if (await repo.findAccountByUsername(username)) {
+      throw new AppError('ACCOUNT_USERNAME_TAKEN', { message: `An account named '${username}' already exists.` });
+    }
+    const account: StoredAccount = {
+      id: randomUUID(),
+      username,
+      role: input.role,
+      disabled: false,
+      createdAt: clock.now(),
+      passwordHash: await hashPassword(input.password, options.passwordParams),
+    };
+    await repo.insertAccount(account);
+    return publicAccount(account);
+  }
+
+  return {
+    createAccount,
+
+    async listAccounts(): Promise<Account[]> {
+      return repo.listAccounts();
+    },
+
+    async updateAccount(username: string, patch: { role?: Role; disabled?: boolean; password?: string }) {
+      const account = await findAccount(username);
+      await assertNotLastAdmin(account, patch);
+      if (patch.password !== undefined) checkPassword(patch.password);
+      const passwordHash =
+        patch.password === undefined ? undefined : await hashPassword(patch.password, options.passwordParams);
+      await repo.updateAccount(account.id, {
+        ...(patch.role ? { role: patch.role } : {}),
+        ...(patch.disabled === undefined ? {} : { disabled: patch.disabled }),
+        ...(passwordHash ? { passwordHash } : {}),
+      });
+      // A changed password, role or a disabled account ends the account's sessions.
+      await repo.deleteSessionsOf(account.id);
+      return publicAccount((await repo.findAccountById(account.id)) as StoredAccount);
+    },
+
+    async deleteAccount(username: string): Promise<void> {
+      const account = await findAccount(username);
+      await assertNotLastAdmin(account, { disabled: true });
+      await repo.deleteSessionsOf(account.id);
+      await repo.deleteAccount(account.id);
+    },
+
+    async hasAdmin(): Promise<boolean> {
+      return (await repo.countActiveAdmins()) > 0;
+    },
+
+    /** Checks the password; throws AUTH_RATE_LIMITED or AUTH_INVALID_CREDENTIALS (never says which part was wrong). */
+    async login(input: { username: string; password: string; ip?: string }): Promise<LoginResult> {
+      const username = input.username.trim().toLowerCase();
+      const keys = [`user:${username}`, ...(input.ip ? [`ip:${input.ip}`] : [])];
+      const retryAfter = Math.max(...keys.map((key) => limiter.retryAfterSeconds(key)));
+      if (retryAfter > 0) {
+        throw new AppError('AUTH_RATE_LIMITED', { details: { retryAfterSeconds: retryAfter } });
+      }
+      const account = USERNAME_PATTERN.test(username) ? await repo.findAccountByUsername(username) : undefined;
+      const valid = await verifyPassword(input.password, account?.passwordHash ?? (await dummyHash));
+      if (!account || !valid || account.disabled) {
+        for (const key of keys) limiter.recordFailure(key);
+        throw new AppError('AUTH_INVALID_CREDENTIALS');
+      }
+      for (const key of keys) limiter.reset(key);
+      return startSession(account, input.ip);
+    },
+
+    /** The principal and session behind a session cookie, extending it; undefined when unknown or expired. */
+    async authenticateSession(sessionToken: string): Promise<{ principal: Principal; session: Session } | undefined> {
+      const tokenHash = hashOpaqueToken(sessionToken);
+      const session = await repo.findSession(tokenHash);
+      if (!session) return undefined;
+      const now = clock.nowMs();
+      if (session.expiresAt.getTime() <= now) {
+        await repo.deleteSession(tokenHash);
+        return undefined;
+      }
+      const account = await repo.findAccountById(session.accountId);
+      if (!account || account.disabled) return undefined;
+      // Extend at most once a minute, so reads do not write on every request.
+      if (session.expiresAt.getTime() - now < sessionTtlMs - 60_000) {
+        await repo.extendSession(tokenHash, new Date(now + sessionTtlMs));
+      }
+      const principal: Principal = { kind: 'account', id: account.id, name: account.username, role: account.role };
+      return { principal, session };
+    },
+
+    async logout(sessionToken: string): Promise<void> {
+      await repo.deleteSession(hashOpaqueToken(sessionToken));
+    },
+
+    async createApiToken(input: { name: string; role: Role; expiresAt?: Date; createdBy: string }) {
+      const name = input.name.trim();
+      if (name.length === 0 || name.length > 100) {
+        throw new AppError('REQUEST_INVALID', { message: 'A token name is 1 to 100 characters.' });
+      }
+      if (input.expiresAt && input.expiresAt.getTime() <= clock.nowMs()) {
+        throw new AppError('REQUEST_INVALID', { message: 'The token expiry must be in the future.' });
+      }
+      const token = generateOpaqueToken(API_TOKEN_PREFIX);
+      const apiToken: ApiToken = {
+        id: randomUUID(),
+        name,
+        prefix: token.slice(0, API_TOKEN_PREFIX.length + 6),
+        role: input.role,
+        createdBy: input.createdBy,
+        createdAt: clock.now(),
+        ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
+      };
+      await repo.insertApiToken(apiToken, hashOpaqueToken(token));
+      return { apiToken, token } satisfies CreatedApiToken;
+    },
+
+    /** The principal behind a bearer token; undefined when unknown or revoked, AUTH_TOKEN_EXPIRED when expired. */
+    async authenticateApiToken(token: string): Promise<Principal | undefined> {
+      const apiToken = await repo.findApiTokenByHash(hashOpaqueToken(token));
+      if (!apiToken || apiToken.revokedAt) return undefined;
+      const now = clock.now();
+      if (apiToken.expiresAt && apiToken.expiresAt.getTime() <= now.getTime()) {
+        throw new AppError('AUTH_TOKEN_EXPIRED', { details: { tokenId: apiToken.id, name: apiToken.name } });
+      }
+      await repo.markApiTokenUsed(apiToken.id, now);
+      return { kind: 'token', id: apiToken.id, name: `token:${apiToken.name}`, role: apiToken.role };
+    },
+
+    async listApiTokens(): Promise<ApiToken[]> {
+      return repo.listApiTokens();
+    },
+
+    async revokeApiToken(id: string): Promise<void> {
+      if (!(await repo.revokeApiToken(id, clock.now()))) {
+        throw new AppError('API_TOKEN_NOT_FOUND', { message: `No API token with id '${id}'.` });
+      }
+    },
+
+    /** A one-time link token for creating the first admin; undefined once an admin exists. */
+    async createSetupToken(): Promise<string | undefined> {
+      if ((await repo.countActiveAdmins()) > 0) return undefined;
+      const token = generateOpaqueToken(SETUP_PREFIX);
+      await repo.insertSetupToken(hashOpaqueToken(token), new Date(clock.nowMs() + (options.setupTtlMs ?? 3_600_000)));
+      return token;
+    },
+
+    /** Uses the setup link once to create the first admin, and logs them in. */
+    async completeSetup(input: { setupToken: string; username: string; password: string; ip?: string }) {
+      normaliseUsername(input.username);
+      checkPassword(input.password);
+      if (
+        (await repo.countActiveAdmins()) > 0 ||
+        !(await repo.consumeSetupToken(hashOpaqueToken(input.setupToken), clock.now()))
+      ) {
+        throw new AppError('AUTH_SETUP_INVALID');
+      }
+      const account = await createAccount({ username: input.username, password: input.password, role: 'admin' });
+      return startSession((await repo.findAccountById(account.id)) as StoredAccount, input.ip);
+    },
+  };
+}
+
+export type AccountService = ReturnType<typeof createAccountService>;
