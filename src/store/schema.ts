@@ -1,3 +1,4 @@
+import type { AuditLogTable } from './schema/audit.js';
 import type { MetaTable } from './schema/meta.js';
 
 /**
@@ -11,4 +12,5 @@ import type { MetaTable } from './schema/meta.js';
  */
 export interface Database {
   gatehouse_meta: MetaTable;
+  audit_log: AuditLogTable;
 }

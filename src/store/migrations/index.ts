@@ -1,4 +1,5 @@
 import { metaMigration } from './0001-meta.js';
+import { auditLogMigration } from './0020-audit-log.js';
 import type { Migration } from './migration.js';
 
 /**
@@ -6,4 +7,4 @@ import type { Migration } from './migration.js';
  * Areas own their numbers: 0001–0009 store/connections, 0010–0019 directory and sync, 0020–0029 actions and audit,
  * 0030–0039 server accounts and tokens, 0040+ distributed work.
  */
-export const MIGRATIONS: readonly Migration[] = [metaMigration];
+export const MIGRATIONS: readonly Migration[] = [metaMigration, auditLogMigration];
