@@ -402,6 +402,48 @@ export const ERROR_CATALOGUE = {
     message: 'The API token has expired.',
     hint: 'Create a new API token.',
   },
+  AUTH_SETUP_INVALID: {
+    status: 400,
+    exit: 1,
+    message: 'The setup link is not valid: it was used already, has expired, or an admin exists.',
+    hint: 'Log in with an admin account, or create one with `gatehouse accounts create --admin`.',
+  },
+  ACCOUNT_NOT_FOUND: {
+    status: 404,
+    exit: 2,
+    message: 'No account with that user name exists.',
+    hint: 'Run `gatehouse accounts list` to see the accounts.',
+  },
+  ACCOUNT_USERNAME_TAKEN: {
+    status: 409,
+    exit: 2,
+    message: 'An account with that user name already exists.',
+    hint: 'User names are unique regardless of case; choose another one.',
+  },
+  ACCOUNT_INVALID_USERNAME: {
+    status: 400,
+    exit: 2,
+    message: 'The user name is not valid.',
+    hint: 'Use 1 to 64 characters: letters, digits, dot, underscore, @ and hyphen, starting with a letter or digit.',
+  },
+  ACCOUNT_WEAK_PASSWORD: {
+    status: 400,
+    exit: 2,
+    message: 'The password is too short.',
+    hint: 'Use at least 12 characters; a passphrase of several words is easy to remember.',
+  },
+  ACCOUNT_LAST_ADMIN: {
+    status: 409,
+    exit: 1,
+    message: 'This would leave gatehouse without an active admin.',
+    hint: 'Make another account admin first.',
+  },
+  API_TOKEN_NOT_FOUND: {
+    status: 404,
+    exit: 2,
+    message: 'No API token with that id exists.',
+    hint: 'List the tokens to see their ids.',
+  },
   REQUEST_INVALID: {
     status: 400,
     exit: 2,

@@ -1,4 +1,5 @@
 import type { AuditLogTable } from './schema/audit.js';
+import type { AccountSessionsTable, AccountsTable, ApiTokensTable, SetupTokensTable } from './schema/accounts.js';
 import type { MetaTable } from './schema/meta.js';
 
 /**
@@ -12,5 +13,9 @@ import type { MetaTable } from './schema/meta.js';
  */
 export interface Database {
   gatehouse_meta: MetaTable;
+  accounts: AccountsTable;
+  account_sessions: AccountSessionsTable;
+  api_tokens: ApiTokensTable;
+  setup_tokens: SetupTokensTable;
   audit_log: AuditLogTable;
 }

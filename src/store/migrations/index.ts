@@ -1,4 +1,5 @@
 import { metaMigration } from './0001-meta.js';
+import { accountsMigration } from './0030-accounts.js';
 import { auditLogMigration } from './0020-audit-log.js';
 import type { Migration } from './migration.js';
 
