@@ -8,4 +8,4 @@ import type { Migration } from './migration.js';
  * Areas own their numbers: 0001–0009 store/connections, 0010–0019 directory and sync, 0020–0029 actions and audit,
  * 0030–0039 server accounts and tokens, 0040+ distributed work.
  */
-export const MIGRATIONS: readonly Migration[] = [metaMigration, auditLogMigration];
+export const MIGRATIONS: readonly Migration[] = [metaMigration, auditLogMigration, accountsMigration];
