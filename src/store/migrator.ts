@@ -1,4 +1,4 @@
-import { type Kysely, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type MigrationProvider, Migrator, sql } from 'kysely';
 import { AppError } from '../core/errors.js';
 import type { Engine } from './engine.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -7,7 +7,17 @@ import type { Database } from './schema.js';
 const MIGRATION_TABLE = 'gatehouse_migrations';
 const MIGRATION_LOCK_TABLE = 'gatehouse_migrations_lock';
 
-function createMigrator(db: Kysely<Database>, engine: Engine): Migrator {
+/**
+ * On PostgreSQL the migration tables must be looked up in the connection's own schema: Kysely's table check
+ * otherwise matches a `gatehouse_migrations` in ANY schema of the database (another instance's, another test's).
+ */
+async function migrationSchema(db: Kysely<Database>, engine: Engine): Promise<string | undefined> {
+  if (engine !== 'postgres') return undefined;
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema;
+}
+
+async function createMigrator(db: Kysely<Database>, engine: Engine): Promise<Migrator> {
   const provider: MigrationProvider = {
     async getMigrations() {
       return Object.fromEntries(MIGRATIONS.map((m) => [m.name, { up: (d: Kysely<unknown>) => m.up(d, engine) }]));
@@ -18,19 +28,20 @@ function createMigrator(db: Kysely<Database>, engine: Engine): Migrator {
     provider,
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
+    migrationTableSchema: await migrationSchema(db, engine),
   });
 }
 
 /** Applies every pending migration (Kysely's migrator takes a lock, so concurrent callers are safe). */
 export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Promise<string[]> {
-  const { error, results } = await createMigrator(db, engine).migrateToLatest();
+  const { error, results } = await (await createMigrator(db, engine)).migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 /** The names of migrations this version knows but the database has not applied yet. */
 export async function pendingMigrations(db: Kysely<Database>, engine: Engine): Promise<string[]> {
-  const infos = await createMigrator(db, engine).getMigrations();
+  const infos = await (await createMigrator(db, engine)).getMigrations();
   return infos.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
 

@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { AppError } from '../core/errors.js';
 import type { Engine } from './engine.js';
 import { assertSchemaCurrent, migrateToLatest } from './migrator.js';
+import { createPostgresPool, ensureSchema } from './postgres/postgres-pool.js';
 import type { Database } from './schema.js';
 
 export interface OpenDatabaseOptions {
@@ -17,9 +17,10 @@ export interface OpenDatabaseOptions {
   schema?: string;
   /**
    * `auto` applies pending migrations (the embedded default); `check` refuses to start when the schema is behind
-   * (several instances on PostgreSQL migrate once, with `gatehouse migrate`).
+   * (several instances on PostgreSQL migrate once, with `gatehouse migrate`); `none` leaves the schema alone
+   * (`gatehouse migrate` itself, which reports what it applies).
    */
-  migrations?: 'auto' | 'check';
+  migrations?: 'auto' | 'check' | 'none';
   /** Pool size for PostgreSQL (default 10). */
   poolSize?: number;
 }
@@ -44,12 +45,15 @@ function openSqlite(dataDir: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
 }
 
-function openPostgres(url: string, schema: string | undefined, poolSize: number): Kysely<Database> {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: poolSize,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
-  });
+async function openPostgres(options: OpenDatabaseOptions & { databaseUrl: string }): Promise<Kysely<Database>> {
+  const schema = options.schema ?? 'public';
+  const pool = createPostgresPool({ url: options.databaseUrl, schema, poolSize: options.poolSize });
+  try {
+    await ensureSchema(pool, schema);
+  } catch (error) {
+    await pool.end();
+    throw new AppError('STORE_UNAVAILABLE', { cause: error, details: { engine: 'postgres', schema } });
+  }
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
@@ -62,11 +66,12 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Opened
     });
   }
   const db = options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.schema, options.poolSize ?? 10)
+    ? await openPostgres({ ...options, databaseUrl: options.databaseUrl })
     : openSqlite(options.dataDir);
   try {
-    if ((options.migrations ?? 'auto') === 'auto') await migrateToLatest(db, engine);
-    else await assertSchemaCurrent(db, engine);
+    const mode = options.migrations ?? 'auto';
+    if (mode === 'auto') await migrateToLatest(db, engine);
+    else if (mode === 'check') await assertSchemaCurrent(db, engine);
   } catch (error) {
     await db.destroy();
     if (error instanceof AppError) throw error;
