@@ -296,6 +296,18 @@ export const ERROR_CATALOGUE = {
     message: 'Microsoft Graph answered with something gatehouse cannot read.',
     hint: 'Check GraphEndpoint: it must point at Microsoft Graph (or the gatehouse emulator).',
   },
+  GRAPH_DELTA_RESYNC_REQUIRED: {
+    status: 502,
+    exit: 1,
+    message: 'Microsoft Graph no longer accepts the saved delta token (410 Gone or an expired sync state).',
+    hint: 'gatehouse starts a full, reconciling round by itself; if this persists, run `gatehouse sync run NAME --full`.',
+  },
+  GRAPH_TIMEOUT: {
+    status: 504,
+    exit: 1,
+    message: 'Microsoft Graph did not answer in time.',
+    hint: 'Retry later; check network access to GraphEndpoint (proxies, DNS, firewall).',
+  },
   // --- directory ----------------------------------------------------------------------------------------------
   DIRECTORY_USER_NOT_FOUND: {
     status: 404,
