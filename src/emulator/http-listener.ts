@@ -1,0 +1,58 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { EmulatorRequest, EmulatorResponse } from './emulator-http.js';
+
+export type Dispatch = (req: EmulatorRequest) => Promise<EmulatorResponse>;
+
+/**
+ * Plain node:http rather than Fastify: the emulator's hot path is serialising big delta pages, and a bare server
+ * with no schema/route layers keeps the emulator from being the bottleneck of a sync benchmark.
+ */
+export async function listen(
+  host: string,
+  port: number,
+  dispatch: Dispatch,
+): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    void serve(req, res, dispatch);
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    server,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, dispatch: Dispatch): Promise<void> {
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(req.headers))
+      headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    const response = await dispatch({ method: req.method ?? 'GET', url, headers, body: Buffer.concat(chunks) });
+    const payload = response.body === undefined ? undefined : JSON.stringify(response.body);
+    res.writeHead(response.status, {
+      ...response.headers,
+      ...(payload === undefined ? {} : { 'content-length': Buffer.byteLength(payload) }),
+    });
+    res.end(payload);
+  } catch (error) {
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+    res.end(`emulator internal error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
