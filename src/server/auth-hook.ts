@@ -1,0 +1,68 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AccountService } from '../accounts/account-service.js';
+import { roleAllows } from '../accounts/roles.js';
+import { AppError } from '../core/errors.js';
+import type { RouteAccess } from './route-roles.js';
+import { CSRF_HEADER, SESSION_COOKIE } from './session-cookies.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sameToken(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** Resolves the caller from `Authorization: Bearer <API token>` or the session cookie; undefined when neither. */
+async function authenticate(request: FastifyRequest, accounts: AccountService): Promise<void> {
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const principal = match ? await accounts.authenticateApiToken(match[1] as string) : undefined;
+    // A wrong bearer token is an error even where a session cookie is present: scripts should learn of it.
+    if (!principal) throw new AppError('AUTH_REQUIRED', { message: 'The API token is not valid.' });
+    request.principal = principal;
+    return;
+  }
+  const sessionToken = request.cookies[SESSION_COOKIE];
+  if (!sessionToken) return;
+  const found = await accounts.authenticateSession(sessionToken);
+  if (!found) return;
+  request.principal = found.principal;
+  request.session = found.session;
+}
+
+function checkCsrf(request: FastifyRequest): void {
+  if (!request.session || SAFE_METHODS.has(request.method)) return;
+  const sent = request.headers[CSRF_HEADER];
+  if (typeof sent !== 'string' || !sameToken(sent, request.session.csrfToken)) {
+    throw new AppError('AUTH_CSRF_FAILED');
+  }
+}
+
+/**
+ * The one place where access is enforced: every route declares `config.access` (a role or `public`); this hook
+ * authenticates the caller, checks the role, and for cookie-authenticated writes checks the CSRF header.
+ * Requests that match no route are handled by the not-found handler, which also requires a login for /api.
+ */
+export function registerAuthHook(app: FastifyInstance, accounts: AccountService): void {
+  app.addHook('onRequest', async (request) => {
+    const access: RouteAccess | undefined = request.routeOptions.config?.access;
+    if (access === 'public') {
+      // Public routes still learn who is calling when they can (the login page asks for its session).
+      await authenticate(request, accounts).catch(() => undefined);
+      return;
+    }
+    await authenticate(request, accounts);
+    if (access === undefined) return; // no route matched: the not-found handler decides
+    if (!request.principal) throw new AppError('AUTH_REQUIRED');
+    if (!roleAllows(request.principal.role, access)) {
+      throw new AppError('AUTH_FORBIDDEN', {
+        message: `This needs the ${access} role; you are ${request.principal.role}.`,
+        details: { required: access, role: request.principal.role },
+      });
+    }
+    checkCsrf(request);
+  });
+}

@@ -1,0 +1,29 @@
+import type { Registry } from 'prom-client';
+import type { AccountService } from '../accounts/account-service.js';
+import type { AuditLog } from '../audit/ports.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { MetricSources } from './metrics.js';
+import type { RequestAuditor } from './request-audit.js';
+
+/** What the server needs, wired by the composition root (src/main.ts) or a test. */
+export interface ServerDeps {
+  accounts: AccountService;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+  /** Throws when the store cannot be reached (drives /readyz). */
+  checkReady: () => Promise<void>;
+  metrics?: MetricSources;
+  /** Directory of the built web UI (dist/web); unset or missing = API only. */
+  webRoot?: string;
+  /** Trust X-Forwarded-* (behind a reverse proxy that terminates https), so cookies get `Secure`. Default false. */
+  trustProxy?: boolean;
+}
+
+/** What each route plugin receives. */
+export interface RouteDeps extends Omit<ServerDeps, 'audit' | 'metrics'> {
+  auditLog: AuditLog;
+  audit: RequestAuditor;
+  metrics: Registry;
+}
