@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createManualClock } from '../../src/core/clock.js';
+import { type AppError, isAppError } from '../../src/core/errors.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { createSelfSignedCertificate, type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { decodeTokenClaims } from '../../src/entra/token-claims.js';
+import { type TokenEvent, TokenProvider } from '../../src/entra/token-provider.js';
+import { emulatorSettings } from '../support/emulator-settings.js';
+
+let emulator: Emulator;
+
+before(async () => {
+  emulator = await startEmulator({ seed: 'token-provider' });
+});
+
+after(async () => {
+  await emulator.stop();
+});
+
+function tokenRequests(): number {
+  return emulator.requestLog().filter((entry) => entry.kind === 'token').length;
+}
+
+function provider(settings = emulatorSettings(emulator), events: TokenEvent[] = []) {
+  return new TokenProvider(settings, {
+    clock: createManualClock(new Date()),
+    logger: silentLogger,
+    onTokenEvent: (event) => events.push(event),
+    random: () => 0.5,
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(isAppError(error), `expected an AppError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected the token request to fail');
+}
+
+describe('TokenProvider against the emulator (real msal-node)', () => {
+  it('gets a Graph token carrying the app roles over an http loopback AuthorityHost, with one request only', async () => {
+    emulator.clearRequestLog();
+    const events: TokenEvent[] = [];
+    const token = await provider(emulatorSettings(emulator), events).getToken();
+    const claims = decodeTokenClaims(token.accessToken);
+    assert.deepEqual([...(claims?.roles ?? [])].sort(), [...emulator.defaultApp.roles].sort());
+    assert.ok(token.expiresAt.getTime() > token.obtainedAt.getTime());
+    const log = emulator.requestLog();
+    assert.equal(log.length, 1, 'no discovery request: only the token POST');
+    assert.equal(log[0]?.method, 'POST');
+    assert.match(log[0]?.path ?? '', new RegExp(`^/${emulator.tenant.id}/oauth2/v2.0/token`));
+    assert.equal(events[0]?.ok, true);
+  });
+
+  it('200 concurrent callers of one connection cause exactly one token request', async () => {
+    const tokens = provider();
+    emulator.clearRequestLog();
+    const results = await Promise.all(Array.from({ length: 200 }, () => tokens.getAccessToken()));
+    assert.equal(new Set(results).size, 1);
+    assert.equal(tokenRequests(), 1);
+    await tokens.getAccessToken();
+    assert.equal(tokenRequests(), 1, 'a cached token is served without a request');
+  });
+
+  it('renews a token close to expiry before it expires, without any call failing', async () => {
+    const clock = createManualClock(new Date());
+    const tokens = new TokenProvider(emulatorSettings(emulator), { clock, logger: silentLogger, random: () => 1 });
+    emulator.clearRequestLog();
+    const first = await tokens.getToken();
+    const lifetimeMs = first.expiresAt.getTime() - first.obtainedAt.getTime();
+    // Just before the renewal point (5 min + the full 60 s jitter before expiry): still the first token.
+    clock.advance(lifetimeMs - 6 * 60_000 - 1_000);
+    assert.equal(await tokens.getAccessToken(), first.accessToken);
+    assert.equal(tokenRequests(), 1);
+    // Inside the renewal window, still valid: 50 concurrent callers all get the new token from one request.
+    clock.advance(2_000);
+    const renewed = await Promise.all(Array.from({ length: 50 }, () => tokens.getAccessToken()));
+    assert.equal(tokenRequests(), 2);
+    assert.equal(new Set(renewed).size, 1);
+    assert.notEqual(renewed[0], first.accessToken);
+  });
+
+  it('keeps serving the old token while it is valid when a renewal fails', async () => {
+    const clock = createManualClock(new Date());
+    const tokens = new TokenProvider(emulatorSettings(emulator), { clock, logger: silentLogger, random: () => 0 });
+    const first = await tokens.getToken();
+    clock.advance(first.expiresAt.getTime() - first.obtainedAt.getTime() - 4 * 60_000);
+    emulator.faults.failNextTokenRequests(1, { status: 400, aadsts: 7000215 });
+    assert.equal(await tokens.getAccessToken(), first.accessToken);
+  });
+
+  it('invalidate() forces a new token request', async () => {
+    const tokens = provider();
+    const first = await tokens.getAccessToken();
+    emulator.clearRequestLog();
+    tokens.invalidate('some other token');
+    assert.equal(await tokens.getAccessToken(), first, 'invalidating a token that is not cached changes nothing');
+    assert.equal(tokenRequests(), 0);
+    tokens.invalidate();
+    const second = await tokens.getAccessToken();
+    assert.equal(tokenRequests(), 1);
+    assert.notEqual(second, first);
+  });
+
+  it('rebuilds the msal application when the credentials change', async () => {
+    const app = emulator.registerApp({ applicationPermissions: ['User.Read.All'] });
+    const tokens = provider(emulatorSettings(emulator, { secret: 'wrong-secret-value~123' }));
+    const denied = await failure(tokens.getAccessToken());
+    assert.equal(denied.code, 'ENTRA_INVALID_CLIENT_SECRET');
+    tokens.update(emulatorSettings(emulator, { clientId: app.clientId, secret: app.secretValue }));
+    assert.deepEqual(decodeTokenClaims(await tokens.getAccessToken())?.roles, ['User.Read.All']);
+  });
+
+  it('gets a token with a certificate (PS256 assertion, x5t#S256)', async () => {
+    const certificate = createSelfSignedCertificate();
+    const app = emulator.registerApp({
+      secret: false,
+      certificatePems: [certificate.certificatePem],
+      applicationPermissions: ['User.Read.All'],
+    });
+    const token = await provider(emulatorSettings(emulator, { clientId: app.clientId, certificate })).getAccessToken();
+    assert.deepEqual(decodeTokenClaims(token)?.roles, ['User.Read.All']);
+  });
+
+  describe('maps token-endpoint failures by AADSTS number, with a hint and Microsoft ids', () => {
+    const cases: [string, () => Parameters<typeof emulatorSettings>[1], string][] = [
+      ['wrong secret', () => ({ secret: 'not-the-right-value~abc' }), 'ENTRA_INVALID_CLIENT_SECRET'],
+      ['the secret ID as secret', () => ({ secret: emulator.defaultApp.secretId }), 'ENTRA_INVALID_CLIENT_SECRET'],
+      ['unknown app', () => ({ clientId: '00000000-0000-4000-8000-00000000abcd' }), 'ENTRA_APP_NOT_FOUND'],
+      ['unknown tenant', () => ({ tenantId: '00000000-0000-4000-8000-00000000dcba' }), 'ENTRA_TENANT_NOT_FOUND'],
+      ['unknown tenant domain', () => ({ tenantId: 'fabrikam.onmicrosoft.com' }), 'ENTRA_TENANT_NOT_FOUND'],
+      ['malformed tenant', () => ({ tenantId: 'undefined' }), 'ENTRA_INVALID_TENANT'],
+    ];
+    for (const [name, overrides, code] of cases) {
+      it(name, async () => {
+        const events: TokenEvent[] = [];
+        const error = await failure(provider(emulatorSettings(emulator, overrides()), events).getAccessToken());
+        assert.equal(error.code, code);
+        assert.ok(error.hint.length > 20);
+        assert.equal(typeof error.details.traceId, 'string');
+        assert.equal(typeof error.details.aadsts, 'number');
+        assert.equal(events[0]?.ok, false);
+      });
+    }
+
+    it('expired secret', async () => {
+      const { secretValue } = emulator.addSecret(emulator.defaultApp.clientId, {
+        expiresAt: new Date(Date.now() - 86_400_000),
+      });
+      const error = await failure(provider(emulatorSettings(emulator, { secret: secretValue })).getAccessToken());
+      assert.equal(error.code, 'ENTRA_CLIENT_SECRET_EXPIRED');
+      assert.match(error.hint, /new client secret/);
+    });
+
+    it('disabled app', async () => {
+      const app = emulator.registerApp({ enabled: false });
+      const error = await failure(
+        provider(emulatorSettings(emulator, { clientId: app.clientId, secret: app.secretValue })).getAccessToken(),
+      );
+      assert.equal(error.code, 'ENTRA_APP_DISABLED');
+      assert.match(error.hint, /Enterprise applications/);
+    });
+
+    it('certificate not uploaded to the app', async () => {
+      const uploaded = createSelfSignedCertificate();
+      const other = createSelfSignedCertificate();
+      const app = emulator.registerApp({ secret: false, certificatePems: [uploaded.certificatePem] });
+      const error = await failure(
+        provider(emulatorSettings(emulator, { clientId: app.clientId, certificate: other })).getAccessToken(),
+      );
+      assert.equal(error.code, 'ENTRA_INVALID_CERTIFICATE');
+      assert.match(error.hint, /Certificates/);
+    });
+
+    it('unknown AADSTS numbers fall back to ENTRA_TOKEN_ERROR with the code and trace id', async () => {
+      emulator.faults.failNextTokenRequests(1, { status: 400, aadsts: 53003 });
+      const error = await failure(provider().getAccessToken());
+      assert.equal(error.code, 'ENTRA_TOKEN_ERROR');
+      assert.equal(error.details.aadsts, 53003);
+      assert.equal(typeof error.details.traceId, 'string');
+    });
+
+    it('the emulator unreachable', async () => {
+      const gone = await startEmulator({ seed: 'gone' });
+      const settings = emulatorSettings(gone);
+      await gone.stop();
+      const error = await failure(provider(settings).getAccessToken());
+      assert.equal(error.code, 'ENTRA_UNREACHABLE');
+      assert.match(error.message, /127\.0\.0\.1/);
+      assert.ok(error.hint.includes('AuthorityHost'));
+    });
+  });
+});
