@@ -43,6 +43,11 @@ export interface MembershipLink {
 export interface DirectoryChanges {
   upsertUsers?: readonly DirectoryUser[];
   removeUserIds?: readonly string[];
+  /**
+   * Users dropped from the local directory by policy (disabled, out of scope) while their memberships are kept, so
+   * they come back complete if they return.
+   */
+  excludeUserIds?: readonly string[];
   upsertGroups?: readonly DirectoryGroup[];
   removeGroupIds?: readonly string[];
   addMemberships?: readonly MembershipLink[];
@@ -75,6 +80,7 @@ export function isEmptyChanges(changes: DirectoryChanges): boolean {
   return (
     !changes.upsertUsers?.length &&
     !changes.removeUserIds?.length &&
+    !changes.excludeUserIds?.length &&
     !changes.upsertGroups?.length &&
     !changes.removeGroupIds?.length &&
     !changes.addMemberships?.length &&

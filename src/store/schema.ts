@@ -1,6 +1,13 @@
 import type { AuditLogTable } from './schema/audit.js';
 import type { AccountSessionsTable, AccountsTable, ApiTokensTable, SetupTokensTable } from './schema/accounts.js';
+import type {
+  DirectoryGroupsTable,
+  DirectoryMembershipsTable,
+  DirectoryUsersTable,
+  DirectoryVersionsTable,
+} from './schema/directory.js';
 import type { MetaTable } from './schema/meta.js';
+import type { SyncPendingRemovalsTable, SyncRunsTable, SyncStateTable } from './schema/sync.js';
 
 /**
  * The whole database, as Kysely sees it. Each area declares its tables in `schema/<area>.ts` and adds them here.
@@ -13,6 +20,13 @@ import type { MetaTable } from './schema/meta.js';
  */
 export interface Database {
   gatehouse_meta: MetaTable;
+  directory_users: DirectoryUsersTable;
+  directory_groups: DirectoryGroupsTable;
+  directory_memberships: DirectoryMembershipsTable;
+  directory_versions: DirectoryVersionsTable;
+  sync_state: SyncStateTable;
+  sync_pending_removals: SyncPendingRemovalsTable;
+  sync_runs: SyncRunsTable;
   accounts: AccountsTable;
   account_sessions: AccountSessionsTable;
   api_tokens: ApiTokensTable;

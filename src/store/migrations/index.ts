@@ -1,6 +1,8 @@
 import { metaMigration } from './0001-meta.js';
 import { accountsMigration } from './0030-accounts.js';
 import { auditLogMigration } from './0020-audit-log.js';
+import { directoryMigration } from './0010-directory.js';
+import { syncMigration } from './0011-sync.js';
 import type { Migration } from './migration.js';
 
 /**
@@ -8,4 +10,10 @@ import type { Migration } from './migration.js';
  * Areas own their numbers: 0001–0009 store/connections, 0010–0019 directory and sync, 0020–0029 actions and audit,
  * 0030–0039 server accounts and tokens, 0040+ distributed work.
  */
-export const MIGRATIONS: readonly Migration[] = [metaMigration, auditLogMigration, accountsMigration];
+export const MIGRATIONS: readonly Migration[] = [
+  metaMigration,
+  directoryMigration,
+  syncMigration,
+  auditLogMigration,
+  accountsMigration,
+];

@@ -1,0 +1,195 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { DirectoryGroup, DirectoryUser, MembershipLink } from '../directory/directory-model.js';
+import type { DirectoryStore, GroupQuery, UserQuery } from '../directory/ports.js';
+import { inTransaction, writeDirectoryChanges } from './directory-writes.js';
+import type { DirectoryGroupsTable, DirectoryMembershipsTable, DirectoryUsersTable } from './schema/directory.js';
+import type { Database } from './schema.js';
+
+const DEFAULT_LIMIT = 100;
+
+function toUser(row: Selectable<DirectoryUsersTable>): DirectoryUser {
+  return {
+    id: row.id,
+    userPrincipalName: row.user_principal_name,
+    displayName: row.display_name,
+    mail: row.mail,
+    givenName: row.given_name,
+    surname: row.surname,
+    jobTitle: row.job_title,
+    department: row.department,
+    accountEnabled: Number(row.account_enabled) === 1,
+  };
+}
+
+function toGroup(row: Selectable<DirectoryGroupsTable>): DirectoryGroup {
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    description: row.description,
+    mailEnabled: Number(row.mail_enabled) === 1,
+    securityEnabled: Number(row.security_enabled) === 1,
+    groupTypes: JSON.parse(row.group_types) as string[],
+  };
+}
+
+function toLink(row: Pick<Selectable<DirectoryMembershipsTable>, 'group_id' | 'member_id' | 'member_type'>) {
+  return {
+    groupId: row.group_id,
+    memberId: row.member_id,
+    memberType: row.member_type === 'group' ? 'group' : 'user',
+  } satisfies MembershipLink;
+}
+
+/** Escapes LIKE wildcards so a search for "50%" finds the text "50%". */
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The local directory on SQLite or PostgreSQL (tables of migration 0010). */
+export function createDirectoryRepository(db: Kysely<Database>): DirectoryStore {
+  const apply = (cid: string, changes: Parameters<typeof writeDirectoryChanges>[2]) =>
+    inTransaction(db, (trx) => writeDirectoryChanges(trx, cid, changes));
+  return {
+    applyChanges: apply,
+    upsertUser: (cid, user) => apply(cid, { upsertUsers: [user] }),
+    removeUser: (cid, id) => apply(cid, { removeUserIds: [id] }),
+    upsertGroup: (cid, group) => apply(cid, { upsertGroups: [group] }),
+    removeGroup: (cid, id) => apply(cid, { removeGroupIds: [id] }),
+    addMember: (cid, link) => apply(cid, { addMemberships: [link] }),
+    removeMember: (cid, groupId, memberId) => apply(cid, { removeMemberships: [{ groupId, memberId }] }),
+
+    async getUser(cid, idOrUpn) {
+      const row = await db
+        .selectFrom('directory_users')
+        .selectAll()
+        .where('connection_id', '=', cid)
+        .where((eb) => eb.or([eb('id', '=', idOrUpn), eb('upn_lower', '=', idOrUpn.toLowerCase())]))
+        .executeTakeFirst();
+      return row ? toUser(row) : undefined;
+    },
+    async listUsers(cid, query: UserQuery = {}) {
+      let q = db.selectFrom('directory_users').selectAll().where('connection_id', '=', cid);
+      if (query.search) {
+        const pattern = likePattern(query.search);
+        q = q.where((eb) =>
+          eb.or([
+            eb(eb.fn('lower', ['display_name']), 'like', pattern),
+            eb('upn_lower', 'like', pattern),
+            eb(eb.fn('lower', ['mail']), 'like', pattern),
+          ]),
+        );
+      }
+      const rows = await q
+        .orderBy('upn_lower')
+        .limit(query.limit ?? DEFAULT_LIMIT)
+        .offset(query.offset ?? 0)
+        .execute();
+      return rows.map(toUser);
+    },
+    async getGroup(cid, id) {
+      const row = await db
+        .selectFrom('directory_groups')
+        .selectAll()
+        .where('connection_id', '=', cid)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row ? toGroup(row) : undefined;
+    },
+    async findGroupsByName(cid, displayName) {
+      const rows = await db
+        .selectFrom('directory_groups')
+        .selectAll()
+        .where('connection_id', '=', cid)
+        .where('name_lower', '=', displayName.toLowerCase())
+        .orderBy('id')
+        .execute();
+      return rows.map(toGroup);
+    },
+    async listGroups(cid, query: GroupQuery = {}) {
+      let q = db.selectFrom('directory_groups').selectAll().where('connection_id', '=', cid);
+      if (query.search) q = q.where('name_lower', 'like', likePattern(query.search));
+      const rows = await q
+        .orderBy('name_lower')
+        .orderBy('id')
+        .limit(query.limit ?? DEFAULT_LIMIT)
+        .offset(query.offset ?? 0)
+        .execute();
+      return rows.map(toGroup);
+    },
+    async listMembers(cid, groupId) {
+      const rows = await db
+        .selectFrom('directory_memberships')
+        .select(['group_id', 'member_id', 'member_type'])
+        .where('connection_id', '=', cid)
+        .where('group_id', '=', groupId)
+        .orderBy('member_id')
+        .execute();
+      return rows.map(toLink);
+    },
+    async listMemberOf(cid, memberId) {
+      const rows = await db
+        .selectFrom('directory_memberships')
+        .select(['group_id', 'member_id', 'member_type'])
+        .where('connection_id', '=', cid)
+        .where('member_id', '=', memberId)
+        .orderBy('group_id')
+        .execute();
+      return rows.map(toLink);
+    },
+    async loadMembershipGraph(cid) {
+      const groups = await db
+        .selectFrom('directory_groups')
+        .select(['id', 'display_name'])
+        .where('connection_id', '=', cid)
+        .execute();
+      const links = await db
+        .selectFrom('directory_memberships')
+        .select(['group_id', 'member_id', 'member_type'])
+        .where('connection_id', '=', cid)
+        .execute();
+      return { groups: groups.map((g) => ({ id: g.id, displayName: g.display_name })), links: links.map(toLink) };
+    },
+    async listIds(cid, kind) {
+      const table = kind === 'user' ? 'directory_users' : 'directory_groups';
+      const rows = await db.selectFrom(table).select('id').where('connection_id', '=', cid).execute();
+      return rows.map((r) => r.id);
+    },
+    async counts(cid) {
+      const count = async (table: 'directory_users' | 'directory_groups' | 'directory_memberships') => {
+        const row = await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('connection_id', '=', cid)
+          .executeTakeFirstOrThrow();
+        return Number(row.n);
+      };
+      return {
+        users: await count('directory_users'),
+        groups: await count('directory_groups'),
+        memberships: await count('directory_memberships'),
+      };
+    },
+    async version(cid) {
+      const row = await db
+        .selectFrom('directory_versions')
+        .select('version')
+        .where('connection_id', '=', cid)
+        .executeTakeFirst();
+      return row ? Number(row.version) : 0;
+    },
+    async clear(cid) {
+      await inTransaction(db, async (trx) => {
+        for (const table of ['directory_users', 'directory_groups', 'directory_memberships'] as const) {
+          await trx.deleteFrom(table).where('connection_id', '=', cid).execute();
+        }
+        await trx
+          .insertInto('directory_versions')
+          .values({ connection_id: cid, version: 1 })
+          .onConflict((oc) =>
+            oc.column('connection_id').doUpdateSet((eb) => ({ version: eb('directory_versions.version', '+', 1) })),
+          )
+          .execute();
+      });
+    },
+  };
+}
