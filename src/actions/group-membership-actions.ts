@@ -1,0 +1,156 @@
+import { Type } from 'typebox';
+import type { AppError } from '../core/errors.js';
+import type { GraphApi } from '../entra/graph-api.js';
+import { type ActionContext, defineAction } from './action.js';
+import { isSuccess, itemError, sendBatched } from './batched-writes.js';
+import type { Group } from './graph-objects.js';
+import { GroupRef } from './group-read-actions.js';
+import { isObjectId, userSegment } from './object-ids.js';
+import { WRITE_GROUP_MEMBERS } from './permissions.js';
+import { getGroup } from './resolve-objects.js';
+
+const MembershipInput = Type.Object(
+  {
+    group: GroupRef,
+    members: Type.Array(Type.String({ minLength: 1 }), {
+      minItems: 1,
+      maxItems: 5000,
+      description: 'Object ids (users or groups) or userPrincipalNames.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+const Failure = Type.Object({
+  member: Type.String(),
+  code: Type.String({ description: 'The gatehouse error code (docs/errors.md).' }),
+  message: Type.String(),
+});
+
+const MembershipOutput = Type.Object({
+  group: Type.String({ description: 'The group object id.' }),
+  changed: Type.Array(Type.String(), { description: 'Member ids whose membership changed.' }),
+  unchanged: Type.Array(Type.String(), { description: 'Member ids that were already as asked.' }),
+  failed: Type.Array(Failure, { description: 'Members that could not be changed, each with its error.' }),
+});
+
+interface Outcome {
+  group: string;
+  changed: string[];
+  unchanged: string[];
+  failed: { member: string; code: string; message: string; error: AppError }[];
+}
+
+/** Resolves the given members to object ids: ids as given, userPrincipalNames read in batches of 20. */
+async function resolveMemberIds(graph: GraphApi, members: readonly string[], outcome: Outcome): Promise<string[]> {
+  const ids = new Set(members.filter(isObjectId).map((m) => m.toLowerCase()));
+  const names = [...new Set(members.filter((m) => !isObjectId(m)))];
+  const found = await sendBatched(graph, names, (upn) => ({
+    method: 'GET',
+    url: `/users/${userSegment(upn)}?$select=id`,
+  }));
+  for (const { key, response } of found) {
+    const id = (response.body as { id?: unknown } | undefined)?.id;
+    if (isSuccess(response.status) && typeof id === 'string') ids.add(id);
+    else recordFailure(outcome, key, itemError(response), `User '${key}' does not exist in the tenant.`);
+  }
+  return [...ids];
+}
+
+function recordFailure(outcome: Outcome, member: string, error: AppError, notFoundMessage?: string): void {
+  const message = error.code === 'GRAPH_NOT_FOUND' && notFoundMessage ? notFoundMessage : error.message;
+  outcome.failed.push({ member, code: error.code, message, error });
+}
+
+/** The ids of a group's direct members (one request per 999 members). */
+async function directMemberIds(graph: GraphApi, groupId: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for await (const page of graph.pages<Record<string, unknown>>(`/groups/${groupId}/members?$select=id&$top=999`)) {
+    for (const item of page.value) if (typeof item.id === 'string') ids.add(item.id.toLowerCase());
+  }
+  return ids;
+}
+
+/** When nothing worked and every member failed the same way, the whole action failed: throw that error. */
+function finish(
+  outcome: Outcome,
+): Omit<Outcome, 'failed'> & { failed: { member: string; code: string; message: string }[] } {
+  const [first] = outcome.failed;
+  const allSame = first && outcome.failed.every((f) => f.code === first.code);
+  if (first && allSame && outcome.changed.length === 0 && outcome.unchanged.length === 0) throw first.error;
+  return { ...outcome, failed: outcome.failed.map(({ member, code, message }) => ({ member, code, message })) };
+}
+
+async function addMembers({ connection, directory }: ActionContext, group: Group, members: readonly string[]) {
+  const outcome: Outcome = { group: group.id, changed: [], unchanged: [], failed: [] };
+  const ids = await resolveMemberIds(connection.graph, members, outcome);
+  const results = await sendBatched(connection.graph, ids, (id) => ({
+    method: 'POST',
+    url: `/groups/${group.id}/members/$ref`,
+    body: { '@odata.id': `${connection.graphEndpoint}/v1.0/directoryObjects/${id}` },
+  }));
+  // Graph answers 400 Request_BadRequest for a member who is already in the group, and for other bad requests
+  // too; only a read tells them apart (never the English message text).
+  const rejected = results.filter((r) => r.response.status === 400);
+  const current = rejected.length > 0 ? await directMemberIds(connection.graph, group.id) : new Set<string>();
+  for (const { key, response } of results) {
+    if (isSuccess(response.status)) outcome.changed.push(key);
+    else if (response.status === 400 && current.has(key.toLowerCase())) outcome.unchanged.push(key);
+    else recordFailure(outcome, key, itemError(response), `Object '${key}' does not exist in the tenant.`);
+  }
+  await directory.membersAdded(connection.id, group.id, [...outcome.changed, ...outcome.unchanged]);
+  return finish(outcome);
+}
+
+async function removeMembers({ connection, directory }: ActionContext, group: Group, members: readonly string[]) {
+  const outcome: Outcome = { group: group.id, changed: [], unchanged: [], failed: [] };
+  const ids = await resolveMemberIds(connection.graph, members, outcome);
+  // Always with `/$ref`: without it Graph may delete the object itself (facts C.6).
+  const results = await sendBatched(connection.graph, ids, (id) => ({
+    method: 'DELETE',
+    url: `/groups/${group.id}/members/${id}/$ref`,
+  }));
+  for (const { key, response } of results) {
+    if (isSuccess(response.status)) outcome.changed.push(key);
+    // 404 on DELETE …/members/{id}/$ref: the object is not a member (the group itself was just read).
+    else if (response.status === 404) outcome.unchanged.push(key);
+    else recordFailure(outcome, key, itemError(response));
+  }
+  await directory.membersRemoved(connection.id, group.id, [...outcome.changed, ...outcome.unchanged]);
+  return finish(outcome);
+}
+
+export const groupAddMember = defineAction({
+  name: 'group.addMember',
+  summary: 'Add one or many members to a group ($batch, 20 per request); members already in it are reported unchanged.',
+  write: true,
+  permissions: WRITE_GROUP_MEMBERS,
+  input: MembershipInput,
+  output: MembershipOutput,
+  auditOf: (input, output) => ({
+    target: output?.group ?? input.group,
+    details: output
+      ? { changed: output.changed, unchanged: output.unchanged, failed: output.failed.map((f) => f.member) }
+      : { members: input.members.length },
+  }),
+  run: async (context, input) =>
+    addMembers(context, await getGroup(context.connection.graph, input.group), input.members),
+});
+
+export const groupRemoveMember = defineAction({
+  name: 'group.removeMember',
+  summary:
+    'Remove one or many members from a group ($batch, 20 per request); members not in it are reported unchanged.',
+  write: true,
+  permissions: WRITE_GROUP_MEMBERS,
+  input: MembershipInput,
+  output: MembershipOutput,
+  auditOf: (input, output) => ({
+    target: output?.group ?? input.group,
+    details: output
+      ? { changed: output.changed, unchanged: output.unchanged, failed: output.failed.map((f) => f.member) }
+      : { members: input.members.length },
+  }),
+  run: async (context, input) =>
+    removeMembers(context, await getGroup(context.connection.graph, input.group), input.members),
+});
