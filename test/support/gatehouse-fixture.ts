@@ -8,6 +8,7 @@ import type { Clock } from '../../src/core/clock.js';
 import type { Logger } from '../../src/core/logger.js';
 import { type Emulator, type EmulatorOptions, type RegisteredApp, startEmulator } from '../../src/emulator/index.js';
 import { type Gatehouse, openGatehouse } from '../../src/main.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface GatehouseFixtureOptions {
   /** Options for the in-process emulator (seed, clock, token lifetime, …). */
@@ -65,7 +66,28 @@ export interface GatehouseFixture {
  */
 export async function startGatehouseFixture(options: GatehouseFixtureOptions = {}): Promise<GatehouseFixture> {
   const emulator = await startEmulator(options.emulator);
-  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
+  // The store comes from the test-database helper, so GATEHOUSE_TEST_ENGINE=postgres runs every integration test on
+  // PostgreSQL (a schema of its own, dropped on close); an explicit databaseUrl still wins.
+  let store: TestDatabase | undefined;
+  let dataDir: string;
+  let database: { databaseUrl?: string; databaseSchema?: string };
+  try {
+    if (options.databaseUrl) {
+      dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
+      database = { databaseUrl: options.databaseUrl, databaseSchema: options.databaseSchema };
+    } else {
+      store = await createTestDatabase();
+      dataDir = store.dataDir;
+      database = { databaseUrl: store.databaseUrl, databaseSchema: store.schema };
+    }
+  } catch (error) {
+    await emulator.stop();
+    throw error;
+  }
+  const removeStore = async () => {
+    if (store) await store.close();
+    else rmSync(dataDir, { recursive: true, force: true });
+  };
   const masterKey = randomBytes(32).toString('base64');
   const connectionName = options.connectionName ?? 'entra-test';
   let gatehouse: Gatehouse;
@@ -73,21 +95,22 @@ export async function startGatehouseFixture(options: GatehouseFixtureOptions = {
     gatehouse = await openGatehouse({
       dataDir,
       masterKey,
-      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-      ...(options.databaseSchema ? { databaseSchema: options.databaseSchema } : {}),
+      ...(database.databaseUrl ? { databaseUrl: database.databaseUrl } : {}),
+      ...(database.databaseSchema ? { databaseSchema: database.databaseSchema } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     });
   } catch (error) {
     await emulator.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await removeStore();
     throw error;
   }
   const env: Record<string, string> = {
     GATEHOUSE_DATA_DIR: dataDir,
     GATEHOUSE_MASTER_KEY: masterKey,
     GATEHOUSE_LOG_LEVEL: process.env.GATEHOUSE_LOG_LEVEL ?? 'silent',
-    ...(options.databaseUrl ? { GATEHOUSE_DATABASE_URL: options.databaseUrl } : {}),
+    ...(database.databaseUrl ? { GATEHOUSE_DATABASE_URL: database.databaseUrl } : {}),
+    ...(database.databaseSchema ? { GATEHOUSE_DATABASE_SCHEMA: database.databaseSchema } : {}),
   };
   const parametersFor = (app: RegisteredApp, extra: Record<string, string> = {}) => ({
     TenantID: emulator.tenant.id,
@@ -116,7 +139,7 @@ export async function startGatehouseFixture(options: GatehouseFixtureOptions = {
     async close() {
       await gatehouse.close();
       await emulator.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await removeStore();
     },
   };
   if (options.createConnection !== false) {
