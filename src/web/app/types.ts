@@ -1,0 +1,63 @@
+/** Shapes the REST API answers with (see /api/openapi.json). */
+export type Role = 'viewer' | 'operator' | 'admin';
+
+export interface Me {
+  kind: 'account' | 'token';
+  name: string;
+  role: Role;
+  csrfToken?: string;
+}
+
+export interface ParameterSpecView {
+  key: string;
+  label: string;
+  required: boolean;
+  secret: boolean;
+  hint: string;
+}
+
+export interface ConnectionTypeView {
+  name: string;
+  description: string;
+  parameters: ParameterSpecView[];
+}
+
+export type ParameterView =
+  | { key: string; secret: false; value: string }
+  | { key: string; secret: true; set: true; setAt: string; fingerprint: string; info?: Record<string, string> };
+
+export interface TestCheck {
+  id: string;
+  status: 'pass' | 'fail' | 'warn' | 'skip';
+  code?: string;
+  message: string;
+  hint?: string;
+}
+
+export interface TestReport {
+  connection: string;
+  ok: boolean;
+  checks: TestCheck[];
+  grantedRoles: string[];
+  capabilities: Record<string, { ok: boolean; missing: string[] }>;
+}
+
+export interface ConnectionView {
+  id: string;
+  name: string;
+  type: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  parameters: ParameterView[];
+  lastTest?: { at: string; ok: boolean; code?: string; message?: string };
+  tokenState?: { acquiredAt?: string; expiresAt?: string; roles?: string[]; lastErrorCode?: string };
+  lastSync?: { at: string; status: string };
+  secretExpiresOn?: string;
+}
+
+export interface ConnectionChange {
+  connection: ConnectionView;
+  trimmed: string[];
+  warnings: string[];
+}
