@@ -1,5 +1,6 @@
-import type { AuditLogTable } from './schema/audit.js';
 import type { AccountSessionsTable, AccountsTable, ApiTokensTable, SetupTokensTable } from './schema/accounts.js';
+import type { AuditLogTable } from './schema/audit.js';
+import type { ConnectionsTable } from './schema/connections.js';
 import type {
   DirectoryGroupsTable,
   DirectoryMembershipsTable,
@@ -20,6 +21,7 @@ import type { SyncPendingRemovalsTable, SyncRunsTable, SyncStateTable } from './
  */
 export interface Database {
   gatehouse_meta: MetaTable;
+  connections: ConnectionsTable;
   directory_users: DirectoryUsersTable;
   directory_groups: DirectoryGroupsTable;
   directory_memberships: DirectoryMembershipsTable;

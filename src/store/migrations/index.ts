@@ -1,8 +1,9 @@
 import { metaMigration } from './0001-meta.js';
-import { accountsMigration } from './0030-accounts.js';
-import { auditLogMigration } from './0020-audit-log.js';
+import { connectionsMigration } from './0002-connections.js';
 import { directoryMigration } from './0010-directory.js';
 import { syncMigration } from './0011-sync.js';
+import { auditLogMigration } from './0020-audit-log.js';
+import { accountsMigration } from './0030-accounts.js';
 import type { Migration } from './migration.js';
 
 /**
@@ -12,6 +13,7 @@ import type { Migration } from './migration.js';
  */
 export const MIGRATIONS: readonly Migration[] = [
   metaMigration,
+  connectionsMigration,
   directoryMigration,
   syncMigration,
   auditLogMigration,

@@ -1,0 +1,10 @@
+// The development entry: `node --import tsx src/cli/bin.ts connections list`. The published bin is bin/gatehouse.js.
+import { runCli } from './main.js';
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  cwd: process.cwd(),
+});

@@ -1,0 +1,105 @@
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import type { Clock } from '../core/clock.js';
+import { AppError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { createLogger, isLogLevel } from '../logging/create-logger.js';
+import { type Gatehouse, openGatehouse } from '../main.js';
+import type { CliIo } from './cli-io.js';
+import { createOutput, type Output } from './output.js';
+
+/** Options of a CLI run that tests may inject (the process entry passes none). */
+export interface CliRunOptions {
+  clock?: Clock;
+}
+
+/** The global options every command sees (`--data-dir`, `--json`). */
+export interface GlobalOptions {
+  dataDir?: string;
+  json?: boolean;
+}
+
+/**
+ * What a command group gets: the process io, its output helper, and a gatehouse opened lazily (only commands that
+ * need the store open it; `runCli` closes it).
+ */
+export interface CliContext {
+  readonly io: CliIo;
+  readonly runOptions: CliRunOptions;
+  /** Output for the running command (honours --json). */
+  output(): Output;
+  /** The data dir after --data-dir / GATEHOUSE_DATA_DIR / ~/.gatehouse. */
+  dataDir(): string;
+  /** Opens gatehouse once per run with the global options and environment. */
+  gatehouse(): Promise<Gatehouse>;
+  /** Resolves a path the user typed relative to the working directory. */
+  resolvePath(path: string): string;
+  /** Sets the exit code for a run that printed a result but failed (e.g. a failed connection test). */
+  setExitCode(code: 0 | 1 | 2): void;
+  readonly logger: Logger;
+}
+
+export interface CliContextController extends CliContext {
+  setGlobals(globals: GlobalOptions): void;
+  exitCode(): 0 | 1 | 2;
+  close(): Promise<void>;
+}
+
+function logLevel(env: CliIo['env']) {
+  const level = env.GATEHOUSE_LOG_LEVEL ?? 'warn';
+  if (!isLogLevel(level)) {
+    throw new AppError('CONFIG_INVALID', {
+      message: `GATEHOUSE_LOG_LEVEL '${level}' is not a log level (trace, debug, info, warn, error, fatal, silent).`,
+    });
+  }
+  return level;
+}
+
+export function createCliContext(io: CliIo, runOptions: CliRunOptions, argv: readonly string[]): CliContextController {
+  let globals: GlobalOptions = { json: argv.includes('--json') };
+  let opened: Promise<Gatehouse> | undefined;
+  let exitCode: 0 | 1 | 2 = 0;
+  let logger: Logger | undefined;
+  const getLogger = () => {
+    logger ??= createLogger({ level: logLevel(io.env), destination: io.stderr });
+    return logger;
+  };
+  const context: CliContextController = {
+    io,
+    runOptions,
+    get logger() {
+      return getLogger();
+    },
+    output: () => createOutput(io, globals.json === true),
+    dataDir() {
+      const dir = globals.dataDir ?? io.env.GATEHOUSE_DATA_DIR ?? resolve(io.env.HOME ?? homedir(), '.gatehouse');
+      return resolve(io.cwd, dir);
+    },
+    resolvePath: (path) => resolve(io.cwd, path),
+    gatehouse() {
+      opened ??= openGatehouse({
+        dataDir: context.dataDir(),
+        databaseUrl: io.env.GATEHOUSE_DATABASE_URL || undefined,
+        databaseSchema: io.env.GATEHOUSE_DATABASE_SCHEMA || undefined,
+        masterKey: io.env.GATEHOUSE_MASTER_KEY || undefined,
+        logger: getLogger(),
+        ...(runOptions.clock ? { clock: runOptions.clock } : {}),
+      });
+      return opened;
+    },
+    setExitCode(code) {
+      exitCode = code;
+    },
+    setGlobals(next) {
+      globals = { ...globals, ...next };
+    },
+    exitCode: () => exitCode,
+    async close() {
+      if (!opened) return;
+      const pending = opened;
+      opened = undefined;
+      await (await pending.catch(() => undefined))?.close();
+    },
+  };
+  return context;
+}

@@ -1,0 +1,55 @@
+import type { Connection } from '../connections/connection.js';
+import type { ConnectionChange } from '../connections/connection-service.js';
+import { type ConnectionView, toConnectionView } from '../connections/connection-view.js';
+import { formatTable } from './output.js';
+
+/** The JSON a create/update/copy/import prints: the connection view plus what was trimmed and warned about. */
+export function changeJson(change: ConnectionChange): ConnectionView & { trimmed: string[]; warnings: string[] } {
+  return { ...toConnectionView(change.connection), trimmed: change.trimmed, warnings: change.warnings };
+}
+
+export function changeText(verb: string, change: ConnectionChange): string[] {
+  const c = change.connection;
+  return [
+    `${verb} connection '${c.name}' (type ${c.type}, version ${c.version}, id ${c.id}).`,
+    ...(change.trimmed.length > 0 ? [`Trimmed leading/trailing whitespace from: ${change.trimmed.join(', ')}.`] : []),
+    ...change.warnings.map((w) => `warning: ${w}`),
+  ];
+}
+
+function parameterText(view: ConnectionView['parameters'][number]): string {
+  if (!view.secret) return view.value;
+  const info = view.info ? Object.entries(view.info).map(([k, v]) => `${k} ${v}`) : [];
+  return [`set ${view.setAt}`, `fingerprint ${view.fingerprint}`, ...info].join(', ');
+}
+
+export function connectionText(connection: Connection): string[] {
+  const view = toConnectionView(connection);
+  const lines = [
+    `Name:     ${view.name}`,
+    `Type:     ${view.type}`,
+    `Id:       ${view.id}`,
+    `Version:  ${view.version}`,
+    `Created:  ${view.createdAt}`,
+    `Updated:  ${view.updatedAt}`,
+    'Parameters:',
+    ...formatTable(view.parameters.map((p) => [`  ${p.key}`, parameterText(p)])).split('\n'),
+  ];
+  if (view.lastTest) {
+    const outcome = view.lastTest.ok ? 'passed' : `failed (${view.lastTest.code ?? 'unknown'})`;
+    lines.push(`Last test: ${outcome} at ${view.lastTest.at}`);
+  }
+  return lines;
+}
+
+export function connectionListText(connections: readonly Connection[]): string[] {
+  if (connections.length === 0) return ['No connections yet. Create one with `gatehouse connections create`.'];
+  const rows = connections.map((c) => [
+    c.name,
+    c.type,
+    String(c.version),
+    c.updatedAt,
+    c.lastTest ? (c.lastTest.ok ? 'passed' : `failed ${c.lastTest.code ?? ''}`.trim()) : 'never',
+  ]);
+  return [formatTable([['NAME', 'TYPE', 'VERSION', 'UPDATED', 'LAST TEST'], ...rows])];
+}

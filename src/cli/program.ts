@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import type { CliContextController } from './cli-context.js';
+import { registerConnectionCommands } from './commands/connections.js';
+
+/**
+ * The command tree. Each group registers itself with one line below; a group's `register…` function receives the
+ * program (or its parent group) and the context (lazily opened gatehouse, output helpers).
+ */
+export function createProgram(ctx: CliContextController): Command {
+  const program = new Command('gatehouse')
+    .description('Microsoft Entra ID connections: tokens, directory sync, membership checks and identity actions.')
+    .option('--data-dir <dir>', 'data directory (env GATEHOUSE_DATA_DIR, default ~/.gatehouse)')
+    .option('--json', 'print machine-readable JSON')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => ctx.io.stdout.write(text),
+      writeErr: (text) => ctx.io.stderr.write(text),
+      // runCli prints usage errors itself (code + message + hint, or JSON).
+      outputError: () => {},
+    });
+  program.hook('preAction', (_program, action) => ctx.setGlobals(action.optsWithGlobals()));
+
+  const connections = registerConnectionCommands(program, ctx);
+  void connections; // registerConnectionTestCommand(connections, ctx) goes here (tokens engineer)
+  return program;
+}

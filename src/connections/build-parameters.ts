@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import type { StoredParameter } from './connection.js';
+import type { ConnectionType, ValidationContext } from './connection-type.js';
+import { checkRequiredKeys, normalizeParameters, type ParameterInput } from './normalize-parameters.js';
+import type { SecretCipher } from './ports.js';
+
+export interface BuiltParameters {
+  readonly parameters: StoredParameter[];
+  readonly trimmed: string[];
+  readonly warnings: string[];
+}
+
+export interface BuildParametersOptions {
+  readonly type: ConnectionType;
+  /** Parameters kept from the stored connection (update), in their order. */
+  readonly existing?: readonly StoredParameter[];
+  /** New or replaced values; a replaced key keeps its position, a new key is appended. */
+  readonly changes: readonly ParameterInput[];
+  /** Canonical or any-case keys to remove (update --unset). */
+  readonly unset?: readonly string[];
+  readonly context: ValidationContext;
+  readonly cipher: SecretCipher;
+}
+
+/** "sha256:1a2b3c4d", the same shape as Secret.fingerprint(). */
+export function fingerprintOf(value: string): string {
+  return `sha256:${createHash('sha256').update(value).digest('hex').slice(0, 8)}`;
+}
+
+/**
+ * Validates changed values with their key's validator, encrypts secret ones, merges them into the kept parameters
+ * and checks the type's required-key rules on the result. Kept values are not re-validated (a secret saved with
+ * --allow-guid-secret stays valid when another key changes).
+ */
+export function buildParameters(options: BuildParametersOptions): BuiltParameters {
+  const { type, context, cipher } = options;
+  const { parameters: normalized, trimmed } = normalizeParameters(type, options.changes);
+  const unset = new Set(
+    (options.unset ?? []).map((key) => normalizeParameters(type, [{ key, value: '' }]).parameters[0]?.spec.key),
+  );
+  const warnings: string[] = [];
+  const setAt = context.now.toISOString();
+  const changed = new Map<string, StoredParameter>();
+  for (const { spec, value } of normalized) {
+    const validated = spec.validate(value, context);
+    warnings.push(...(validated.warnings ?? []));
+    changed.set(
+      spec.key,
+      spec.secret
+        ? {
+            key: spec.key,
+            secret: true,
+            envelope: cipher.encrypt(validated.value),
+            fingerprint: fingerprintOf(validated.value),
+            setAt,
+            ...(validated.info ? { info: validated.info } : {}),
+          }
+        : { key: spec.key, secret: false, value: validated.value },
+    );
+  }
+  const kept = (options.existing ?? []).filter((p) => !unset.has(p.key)).map((p) => changed.get(p.key) ?? p);
+  const added = [...changed.values()].filter((p) => !kept.some((k) => k.key === p.key));
+  const parameters = [...kept, ...added];
+  checkRequiredKeys(type, new Set(parameters.map((p) => p.key)));
+  return { parameters, trimmed, warnings };
+}

@@ -1,0 +1,80 @@
+/**
+ * The connection model: a named, typed, ordered list of key/value parameters (the seed's "Generic Connection").
+ * Secret values are held only as encrypted envelopes plus non-secret metadata (when set, a fingerprint), so a
+ * `Connection` can be listed, shown, logged or serialised without ever exposing a secret.
+ */
+
+/** A non-secret parameter value as stored (trimmed, canonical key spelling). */
+export interface PlainParameter {
+  readonly key: string;
+  readonly secret: false;
+  readonly value: string;
+}
+
+/** A secret parameter: the encrypted envelope and what may be shown about it. */
+export interface SecretParameter {
+  readonly key: string;
+  readonly secret: true;
+  /** Versioned AES-256-GCM envelope (see src/crypto/secret-box.ts); never the value. */
+  readonly envelope: string;
+  /** Short non-reversible fingerprint ("sha256:1a2b3c4d") so admins can tell two secrets apart. */
+  readonly fingerprint: string;
+  /** ISO timestamp of when this value was set. */
+  readonly setAt: string;
+  /** Non-secret facts derived from the value when it was set (certificate thumbprints, notAfter). */
+  readonly info?: Readonly<Record<string, string>>;
+}
+
+export type StoredParameter = PlainParameter | SecretParameter;
+
+/** Outcome of the last `connections test` (written by the doctor; a value, not an error). */
+export interface ConnectionTestSummary {
+  readonly ok: boolean;
+  /** ISO timestamp. */
+  readonly at: string;
+  /** The failing check's error code, when `ok` is false. */
+  readonly code?: string;
+  readonly message?: string;
+}
+
+/** Non-secret facts about the last token the connection obtained (written by the token provider). */
+export interface ConnectionTokenState {
+  /** ISO timestamp of the last successful token acquisition. */
+  readonly acquiredAt?: string;
+  /** ISO timestamp the current token expires. */
+  readonly expiresAt?: string;
+  /** Application permissions (`roles` claim) the last token carried. */
+  readonly roles?: readonly string[];
+  /** Error code of the last failed acquisition, cleared by the next success. */
+  readonly lastErrorCode?: string;
+  /** ISO timestamp of the last failed acquisition. */
+  readonly lastErrorAt?: string;
+}
+
+export interface Connection {
+  /** Stable id (UUID); names can change, ids never do. */
+  readonly id: string;
+  /** Display name, trimmed, 1–100 characters, unique regardless of case. */
+  readonly name: string;
+  /** Connection type name from the registry, e.g. `EntraID`. */
+  readonly type: string;
+  /** Optimistic-concurrency version: starts at 1, +1 on every configuration change. */
+  readonly version: number;
+  /** Parameters in the order the administrator gave them. */
+  readonly parameters: readonly StoredParameter[];
+  /** ISO timestamps. */
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly lastTest?: ConnectionTestSummary;
+  readonly tokenState?: ConnectionTokenState;
+}
+
+/** Finds a parameter by canonical key. */
+export function findParameter(connection: Pick<Connection, 'parameters'>, key: string): StoredParameter | undefined {
+  return connection.parameters.find((p) => p.key === key);
+}
+
+/** The lookup key that makes names unique regardless of case (and of Unicode composition). */
+export function nameKey(name: string): string {
+  return name.trim().normalize('NFC').toLowerCase();
+}

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { AppError } from '../../core/errors.js';
+import { Secret } from '../../core/secret.js';
+import { type Connection, findParameter } from '../connection.js';
+import type { SecretCipher } from '../ports.js';
+import { parseClientCertificate } from './client-certificate.js';
+import { CLOUDS, type CloudName } from './clouds.js';
+import type { EntraCredential, EntraSettings } from './entra-settings.js';
+
+function plain(connection: Connection, key: string): string | undefined {
+  const parameter = findParameter(connection, key);
+  return parameter && !parameter.secret ? parameter.value : undefined;
+}
+
+function credentialOf(connection: Connection, cipher: SecretCipher): { credential: EntraCredential; envelope: string } {
+  const secret = findParameter(connection, 'ClientSecret');
+  if (secret?.secret) {
+    return {
+      credential: { kind: 'secret', secret: new Secret(cipher.decrypt(secret.envelope)) },
+      envelope: secret.envelope,
+    };
+  }
+  const certificate = findParameter(connection, 'ClientCertificate');
+  if (certificate?.secret) {
+    const parsed = parseClientCertificate(cipher.decrypt(certificate.envelope));
+    return {
+      credential: {
+        kind: 'certificate',
+        certificatePem: parsed.certificatePem,
+        privateKey: new Secret(parsed.privateKeyPem),
+        thumbprintSha256: parsed.thumbprintSha256,
+        thumbprintSha1: parsed.thumbprintSha1,
+        notAfter: parsed.notAfter,
+      },
+      envelope: certificate.envelope,
+    };
+  }
+  throw new AppError('CONNECTION_MISSING_PARAMETER', {
+    message: `Connection '${connection.name}' has neither ClientSecret nor ClientCertificate.`,
+    details: { connection: connection.name, oneOf: ['ClientSecret', 'ClientCertificate'] },
+  });
+}
+
+/**
+ * The settings the Entra adapter needs for an EntraID connection: secrets decrypted into `Secret`s, cloud defaults
+ * applied, and a credentialVersion that changes whenever anything affecting token acquisition changes.
+ */
+export function resolveEntraSettings(connection: Connection, cipher: SecretCipher): EntraSettings {
+  if (connection.type !== 'EntraID') {
+    throw new AppError('CONNECTION_UNKNOWN_TYPE', {
+      message: `Connection '${connection.name}' is of type ${connection.type}, not EntraID.`,
+      details: { connection: connection.name, type: connection.type },
+    });
+  }
+  const tenantId = plain(connection, 'TenantID');
+  const clientId = plain(connection, 'ClientID');
+  if (!tenantId || !clientId) {
+    throw new AppError('CONNECTION_MISSING_PARAMETER', {
+      message: `Connection '${connection.name}' lacks ${tenantId ? 'ClientID' : 'TenantID'}.`,
+      details: { connection: connection.name },
+    });
+  }
+  const cloud = (plain(connection, 'Cloud') ?? 'Global') as CloudName;
+  const authorityHost = plain(connection, 'AuthorityHost') ?? CLOUDS[cloud].authorityHost;
+  const graphEndpoint = plain(connection, 'GraphEndpoint') ?? CLOUDS[cloud].graphEndpoint;
+  const expires = plain(connection, 'SecretExpiresOn');
+  const { credential, envelope } = credentialOf(connection, cipher);
+  // Hash of the ciphertext, not of the secret: changes with the credential, reveals nothing about it.
+  const credentialVersion = createHash('sha256')
+    .update(JSON.stringify([connection.id, tenantId, clientId, cloud, authorityHost, graphEndpoint, envelope]))
+    .digest('hex')
+    .slice(0, 16);
+  return {
+    connectionId: connection.id,
+    connectionName: connection.name,
+    tenantId,
+    clientId,
+    credential,
+    cloud,
+    authorityHost,
+    graphEndpoint,
+    ...(expires ? { secretExpiresOn: new Date(expires.length === 10 ? `${expires}T00:00:00Z` : expires) } : {}),
+    credentialVersion,
+  };
+}

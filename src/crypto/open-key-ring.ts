@@ -1,0 +1,48 @@
+import type { Logger } from '../core/logger.js';
+import { createKeyCheck, KEY_CHECK_META_KEY, keyCheckKeyId, verifyKeyCheck } from './key-check.js';
+import { KeyRing } from './key-ring.js';
+import { discardNextKeyFile, type KeyMaterial, loadKeyMaterial, promoteNextKeyFile } from './master-key-file.js';
+
+/** The few gatehouse_meta operations key handling needs (implemented in src/store/meta-store.ts). */
+export interface MetaStore {
+  get(key: string): Promise<string | undefined>;
+  /** Inserts when absent; returns the value that is stored afterwards (another instance may have won). */
+  setIfAbsent(key: string, value: string): Promise<string>;
+}
+
+export interface OpenKeyRingOptions {
+  dataDir: string;
+  /** GATEHOUSE_MASTER_KEY, if set. */
+  envKey?: string;
+  meta: MetaStore;
+  logger: Logger;
+}
+
+export interface OpenedKeyRing {
+  readonly ring: KeyRing;
+  readonly source: KeyMaterial['source'];
+}
+
+/**
+ * Loads the master key and checks it against the store's key check value, finishing or discarding a rotation that
+ * was interrupted: if the check is sealed with `master.key.next`, the rotation's transaction committed and only the
+ * rename is missing; if it is sealed with `master.key`, the transaction never committed.
+ */
+export async function openKeyRing(options: OpenKeyRingOptions): Promise<OpenedKeyRing> {
+  const material = loadKeyMaterial(options);
+  const stored = await options.meta.get(KEY_CHECK_META_KEY);
+  const check = stored ?? (await options.meta.setIfAbsent(KEY_CHECK_META_KEY, createKeyCheck(material.current)));
+  const checkKeyId = keyCheckKeyId(check);
+  if (material.next && checkKeyId === material.next.id) {
+    verifyKeyCheck(material.next, check);
+    promoteNextKeyFile(options.dataDir);
+    options.logger.warn({ keyId: material.next.id }, 'completed an interrupted master key rotation');
+    return { ring: new KeyRing(material.next), source: material.source };
+  }
+  verifyKeyCheck(material.current, check);
+  if (material.next) {
+    discardNextKeyFile(options.dataDir);
+    options.logger.warn({ keyId: material.next.id }, 'discarded the key of a master key rotation that did not commit');
+  }
+  return { ring: new KeyRing(material.current), source: material.source };
+}

@@ -1,0 +1,77 @@
+import { ConnectionService } from './connections/connection-service.js';
+import { BUILT_IN_CONNECTION_TYPES, createConnectionTypeRegistry } from './connections/connection-types.js';
+import { type Clock, systemClock } from './core/clock.js';
+import { type Logger, silentLogger } from './core/logger.js';
+import type { KeyRing } from './crypto/key-ring.js';
+import { openKeyRing } from './crypto/open-key-ring.js';
+import { createKyselyConnectionRepository } from './store/kysely-connection-repository.js';
+import { createKyselyMetaStore } from './store/kysely-meta-store.js';
+import { type OpenedDatabase, openDatabase } from './store/open-database.js';
+
+export interface GatehouseOptions {
+  /** Where the SQLite file and master.key live (created when missing). */
+  dataDir: string;
+  /** `postgres://…` for PostgreSQL; unset = SQLite in dataDir. */
+  databaseUrl?: string;
+  /** PostgreSQL schema (tests give each run its own); default `public`. */
+  databaseSchema?: string;
+  /** Base64 of 32 bytes (GATEHOUSE_MASTER_KEY); unset = master.key in dataDir, created on first use. */
+  masterKey?: string;
+  logger?: Logger;
+  clock?: Clock;
+  /** `auto` (default) applies pending migrations; `check` refuses to start on an old schema. */
+  migrations?: 'auto' | 'check';
+}
+
+/** One wired gatehouse: every service over one store. Areas add their services here. */
+export interface Gatehouse {
+  readonly dataDir: string;
+  readonly connections: ConnectionService;
+  readonly keyRing: KeyRing;
+  /** `env` when the master key came from GATEHOUSE_MASTER_KEY, `file` for master.key. */
+  readonly keySource: 'env' | 'file';
+  readonly store: OpenedDatabase;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  close(): Promise<void>;
+}
+
+/** The composition root: opens the store, checks the master key, and wires the services. */
+export async function openGatehouse(options: GatehouseOptions): Promise<Gatehouse> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const store = await openDatabase({
+    dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl,
+    schema: options.databaseSchema,
+    migrations: options.migrations,
+  });
+  try {
+    const { ring, source } = await openKeyRing({
+      dataDir: options.dataDir,
+      envKey: options.masterKey,
+      meta: createKyselyMetaStore(store.db),
+      logger,
+    });
+    const connections = new ConnectionService({
+      repository: createKyselyConnectionRepository(store.db),
+      cipher: ring,
+      types: createConnectionTypeRegistry(BUILT_IN_CONNECTION_TYPES),
+      clock,
+      logger: logger.child({ component: 'connections' }),
+    });
+    return {
+      dataDir: options.dataDir,
+      connections,
+      keyRing: ring,
+      keySource: source,
+      store,
+      clock,
+      logger,
+      close: () => store.close(),
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
