@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createTestDatabase, type TestDatabase, testEngine } from '../../test/support/test-database.js';
 import { createManualClock } from '../core/clock.js';
 import type { AppError } from '../core/errors.js';
 import type { DirectoryGroup, DirectoryUser } from '../directory/directory-model.js';
 import { DirectoryService } from '../directory/directory-service.js';
 import { createDirectoryRepository } from './directory-repository.js';
-import { type OpenedDatabase, openDatabase } from './open-database.js';
+import type { OpenedDatabase } from './open-database.js';
 
 function aUser(id: string, extra: Partial<DirectoryUser> = {}): DirectoryUser {
   return {
@@ -29,17 +27,16 @@ function aGroup(id: string, displayName = `Group ${id}`): DirectoryGroup {
   return { id, displayName, description: null, mailEnabled: false, securityEnabled: true, groupTypes: [] };
 }
 
-describe('local directory (SQLite) and membership checks', () => {
-  let dir: string;
+// The engine comes from GATEHOUSE_TEST_ENGINE (npm test runs this file on SQLite, then on PostgreSQL when
+// GATEHOUSE_TEST_DATABASE_URL is set).
+describe(`local directory (${testEngine()}) and membership checks`, () => {
+  let testDatabase: TestDatabase;
   let opened: OpenedDatabase;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gatehouse-dir-'));
-    opened = await openDatabase({ dataDir: dir });
+    testDatabase = await createTestDatabase();
+    opened = await testDatabase.open();
   });
-  after(async () => {
-    await opened.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => testDatabase.close());
 
   it('stores, finds and removes users, groups and memberships; checks nested membership with the path', async () => {
     const store = createDirectoryRepository(opened.db);
