@@ -4,6 +4,10 @@ import { type Clock, systemClock } from './core/clock.js';
 import { type Logger, silentLogger } from './core/logger.js';
 import type { KeyRing } from './crypto/key-ring.js';
 import { openKeyRing } from './crypto/open-key-ring.js';
+import { ConnectionDoctor } from './doctor/connection-doctor.js';
+import { createDoctorEntra } from './entra/doctor-entra.js';
+import { TokenProviderRegistry } from './entra/token-provider-registry.js';
+import { createTokenStateRecorder } from './entra/token-state-recorder.js';
 import { createKyselyConnectionRepository } from './store/kysely-connection-repository.js';
 import { createKyselyMetaStore } from './store/kysely-meta-store.js';
 import { type OpenedDatabase, openDatabase } from './store/open-database.js';
@@ -27,6 +31,10 @@ export interface GatehouseOptions {
 export interface Gatehouse {
   readonly dataDir: string;
   readonly connections: ConnectionService;
+  /** One msal-backed token provider per connection: `tokens.forSettings(await connections.resolveEntraSettings(name))`. */
+  readonly tokens: TokenProviderRegistry;
+  /** The connection test (`connections test`, the REST API and the UI). */
+  readonly doctor: ConnectionDoctor;
   readonly keyRing: KeyRing;
   /** `env` when the master key came from GATEHOUSE_MASTER_KEY, `file` for master.key. */
   readonly keySource: 'env' | 'file';
@@ -60,9 +68,22 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       clock,
       logger: logger.child({ component: 'connections' }),
     });
+    const tokens = new TokenProviderRegistry({
+      clock,
+      logger: logger.child({ component: 'tokens' }),
+      onTokenEvent: createTokenStateRecorder(connections, logger),
+    });
+    const doctor = new ConnectionDoctor({
+      connections,
+      entra: createDoctorEntra({ clock, logger: logger.child({ component: 'doctor' }) }),
+      clock,
+      logger: logger.child({ component: 'doctor' }),
+    });
     return {
       dataDir: options.dataDir,
       connections,
+      tokens,
+      doctor,
       keyRing: ring,
       keySource: source,
       store,

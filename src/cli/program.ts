@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { CliContextController } from './cli-context.js';
 import { registerConnectionCommands } from './commands/connections.js';
+import { registerConnectionTestCommand } from './commands/connections-test.js';
 
 /**
  * The command tree. Each group registers itself with one line below; a group's `register…` function receives the
@@ -22,6 +23,6 @@ export function createProgram(ctx: CliContextController): Command {
   program.hook('preAction', (_program, action) => ctx.setGlobals(action.optsWithGlobals()));
 
   const connections = registerConnectionCommands(program, ctx);
-  void connections; // registerConnectionTestCommand(connections, ctx) goes here (tokens engineer)
+  registerConnectionTestCommand(connections, ctx);
   return program;
 }

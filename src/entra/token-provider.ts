@@ -5,6 +5,7 @@ import { AppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { createMsalClientApplication, type MsalClientApplication } from './msal-client-application.js';
 import { mapMsalError } from './msal-error-map.js';
+import { decodeTokenClaims } from './token-claims.js';
 import type { TokenSource } from './token-source.js';
 
 /** A token as gatehouse holds it. The value is handed to Graph and nowhere else. */
@@ -16,7 +17,14 @@ export interface AccessToken {
 
 /** What happened on the last token request; recorded on the connection for `connections show`. */
 export type TokenEvent =
-  | { readonly connectionId: string; readonly ok: true; readonly obtainedAt: Date; readonly expiresAt: Date }
+  | {
+      readonly connectionId: string;
+      readonly ok: true;
+      readonly obtainedAt: Date;
+      readonly expiresAt: Date;
+      /** The token's `roles` claim, when it is a JWT. */
+      readonly roles?: readonly string[];
+    }
   | { readonly connectionId: string; readonly ok: false; readonly at: Date; readonly error: AppError };
 
 export interface TokenProviderOptions {
@@ -116,7 +124,14 @@ export class TokenProvider implements TokenSource {
       if (settings === this.#settings)
         this.#token = { accessToken: token.accessToken, obtainedAt, expiresAt, renewAtMs };
       logger.debug({ expiresAt: expiresAt.toISOString() }, 'token obtained');
-      this.#options.onTokenEvent?.({ connectionId: settings.connectionId, ok: true, obtainedAt, expiresAt });
+      const roles = decodeTokenClaims(token.accessToken)?.roles;
+      this.#options.onTokenEvent?.({
+        connectionId: settings.connectionId,
+        ok: true,
+        obtainedAt,
+        expiresAt,
+        ...(roles ? { roles } : {}),
+      });
       return { accessToken: token.accessToken, obtainedAt, expiresAt };
     } catch (error) {
       const appError = error instanceof AppError ? error : mapMsalError(error, undefined, contextOf(settings));
