@@ -2,8 +2,13 @@
 // Runs every *.test.ts under src/ and test/ with node's built-in test runner (through tsx), so that CI reads
 // node's own summary. Extra arguments are passed through: `npm test -- test/integration/sync.test.ts` runs one
 // file, `npm test -- --test-name-pattern=membership` filters by name.
+//
+// Engines: the whole suite runs on SQLite. When GATEHOUSE_TEST_DATABASE_URL is set (CI always sets it), the tests
+// that open a store through test/support (test-database, the gatehouse fixture, the server harness) run a second
+// time with GATEHOUSE_TEST_ENGINE=postgres, each test in a schema of its own. Without the URL that second pass is
+// skipped, and the summary says so loudly. Naming files runs them once, on GATEHOUSE_TEST_ENGINE (default sqlite).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function findTests(dir) {
@@ -17,14 +22,48 @@ function findTests(dir) {
   return found;
 }
 
+/** Tests whose store follows GATEHOUSE_TEST_ENGINE (test/postgres/** picks its engines itself). */
+const ENGINE_AWARE = /test-database\.js|gatehouse-fixture\.js|server-harness\.js/;
+function followsEngine(file) {
+  return !file.startsWith(join('test', 'postgres')) && ENGINE_AWARE.test(readFileSync(file, 'utf8'));
+}
+
+function run(label, targets, env) {
+  process.stdout.write(`\n=== ${label}: ${targets.length} file(s) ===\n`);
+  const concurrency = process.env.GATEHOUSE_TEST_CONCURRENCY ?? '2';
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...flags, ...targets],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, GATEHOUSE_LOG_LEVEL: process.env.GATEHOUSE_LOG_LEVEL ?? 'silent', ...env },
+    },
+  );
+  return result.status ?? 1;
+}
+
 const args = process.argv.slice(2);
 const files = args.filter((a) => !a.startsWith('-'));
 const flags = args.filter((a) => a.startsWith('-'));
-const targets = files.length > 0 ? files : ['src', 'test'].flatMap((d) => findTests(d)).sort();
-const concurrency = process.env.GATEHOUSE_TEST_CONCURRENCY ?? '2';
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...flags, ...targets],
-  { stdio: 'inherit', env: { ...process.env, GATEHOUSE_LOG_LEVEL: process.env.GATEHOUSE_LOG_LEVEL ?? 'silent' } },
-);
-process.exit(result.status ?? 1);
+
+if (files.length > 0) {
+  process.exit(run(`engine ${process.env.GATEHOUSE_TEST_ENGINE ?? 'sqlite'}`, files, {}));
+}
+
+const all = ['src', 'test'].flatMap((d) => findTests(d)).sort();
+const databaseUrl = process.env.GATEHOUSE_TEST_DATABASE_URL?.trim();
+const summary = [];
+const sqliteStatus = run('SQLite: every test', all, { GATEHOUSE_TEST_ENGINE: 'sqlite' });
+summary.push(`SQLite pass (${all.length} files): ${sqliteStatus === 0 ? 'passed' : 'FAILED'}`);
+let postgresStatus = 0;
+if (databaseUrl) {
+  const again = all.filter(followsEngine);
+  postgresStatus = run('PostgreSQL: store and integration tests again', again, { GATEHOUSE_TEST_ENGINE: 'postgres' });
+  summary.push(`PostgreSQL pass (${again.length} files): ${postgresStatus === 0 ? 'passed' : 'FAILED'}`);
+} else {
+  summary.push(
+    'PostgreSQL pass: SKIPPED — set GATEHOUSE_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)',
+  );
+}
+process.stdout.write(`\n=== summary ===\n${summary.map((line) => `  ${line}`).join('\n')}\n`);
+process.exit(sqliteStatus !== 0 ? sqliteStatus : postgresStatus);
