@@ -60,7 +60,11 @@ export function validateInput(action: ActionDefinition, input: unknown): unknown
   if (Value.Check(action.input, input)) return input;
   const errors = [...Value.Errors(action.input, input)]
     .filter((e) => e.keyword !== 'boolean')
-    .map((e) => ({ path: e.instancePath || '/', message: e.message }));
+    .map((e) => {
+      const unknown = (e.params as { additionalProperties?: unknown }).additionalProperties;
+      const message = Array.isArray(unknown) ? `has unknown properties: ${unknown.join(', ')}` : e.message;
+      return { path: e.instancePath || '/', message };
+    });
   throw new AppError('ACTION_INVALID_INPUT', {
     message: `The input of ${action.name} does not match its schema: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}.`,
     details: { action: action.name, errors },
@@ -80,16 +84,21 @@ export function createActionService(options: ActionServiceOptions): ActionServic
       const context = { connection, directory: options.directory, membership: options.membership };
       const record = async (summary: ReturnType<ActionDefinition['auditOf']>, failure?: AppError) => {
         if (!writes) return;
-        await options.audit.record({
-          actor: actor.name,
-          origin: actor.origin,
-          connection: connection.name,
-          action: action.name,
-          ...(summary.target ? { target: summary.target } : {}),
-          result: failure ? 'failed' : 'succeeded',
-          ...(failure ? { errorCode: failure.code } : {}),
-          ...(summary.details ? { details: summary.details } : {}),
-        });
+        // The Graph write already happened: a failing audit store is logged loudly but does not turn it into an error.
+        await options.audit
+          .record({
+            actor: actor.name,
+            origin: actor.origin,
+            connection: connection.name,
+            action: action.name,
+            ...(summary.target ? { target: summary.target } : {}),
+            result: failure ? 'failed' : 'succeeded',
+            ...(failure ? { errorCode: failure.code } : {}),
+            ...(summary.details ? { details: summary.details } : {}),
+          })
+          .catch((error: unknown) =>
+            logger.error({ err: error, action: action.name, connection: connection.name }, 'audit log write failed'),
+          );
       };
       try {
         const output = await action.run(context, input);

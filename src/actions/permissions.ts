@@ -10,6 +10,12 @@ export const READ_USER_MEMBERSHIPS = [
   ['Directory.Read.All'],
 ] as const;
 export const WRITE_USERS = [['User.ReadWrite.All'], ['Directory.ReadWrite.All']] as const;
+/** Delete reads the user first (to refresh the local directory by id), hence User.Read.All with DeleteRestore. */
+export const DELETE_USERS = [
+  ['User.DeleteRestore.All', 'User.Read.All'],
+  ['User.ReadWrite.All'],
+  ['Directory.ReadWrite.All'],
+] as const;
 export const ENABLE_DISABLE_USERS = [
   ['User.EnableDisableAccount.All', 'User.Read.All'],
   ['User.ReadWrite.All'],

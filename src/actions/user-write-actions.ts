@@ -3,7 +3,7 @@ import { AppError, isAppError } from '../core/errors.js';
 import { defineAction } from './action.js';
 import { parseUser, USER_PROFILE_PROPERTIES, type User, UserObject } from './graph-objects.js';
 import { generatePassword } from './password-generator.js';
-import { ENABLE_DISABLE_USERS, WRITE_USERS } from './permissions.js';
+import { DELETE_USERS, ENABLE_DISABLE_USERS, WRITE_USERS } from './permissions.js';
 import type { ActionConnection, LocalDirectoryUpdates } from './ports.js';
 import { getUser, notFoundAs } from './resolve-objects.js';
 
@@ -159,7 +159,7 @@ export const userDelete = defineAction({
   name: 'user.delete',
   summary: 'Delete a user (Entra keeps it restorable in Deleted users for 30 days).',
   write: true,
-  permissions: WRITE_USERS,
+  permissions: DELETE_USERS,
   input: Type.Object({ user: UserRef }, { additionalProperties: false }),
   output: Type.Object({ id: Type.String(), userPrincipalName: Type.String(), deleted: Type.Literal(true) }),
   auditOf: (input) => ({ target: input.user }),
