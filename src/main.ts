@@ -62,7 +62,7 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       logger,
     });
     const connections = new ConnectionService({
-      repository: createKyselyConnectionRepository(store.db),
+      repository: createKyselyConnectionRepository(store.db, store.engine),
       cipher: ring,
       types: createConnectionTypeRegistry(BUILT_IN_CONNECTION_TYPES),
       clock,

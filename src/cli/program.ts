@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { CliContextController } from './cli-context.js';
 import { registerConnectionCommands } from './commands/connections.js';
 import { registerConnectionTestCommand } from './commands/connections-test.js';
+import { registerKeyCommands } from './commands/keys.js';
 
 /**
  * The command tree. Each group registers itself with one line below; a group's `register…` function receives the
@@ -24,5 +25,6 @@ export function createProgram(ctx: CliContextController): Command {
 
   const connections = registerConnectionCommands(program, ctx);
   registerConnectionTestCommand(connections, ctx);
+  registerKeyCommands(program, ctx);
   return program;
 }

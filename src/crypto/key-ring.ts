@@ -7,16 +7,27 @@ import { open, parseEnvelope, seal } from './secret-box.js';
  * the ring knows the old and the new key, so every envelope stays readable whichever key sealed it.
  */
 export class KeyRing {
-  readonly current: MasterKey;
+  #current: MasterKey;
   private readonly byId: Map<string, MasterKey>;
 
   constructor(current: MasterKey, others: readonly MasterKey[] = []) {
-    this.current = current;
+    this.#current = current;
     this.byId = new Map([...others, current].map((k) => [k.id, k]));
   }
 
+  /** The key new envelopes are sealed with. */
+  get current(): MasterKey {
+    return this.#current;
+  }
+
   encrypt(plaintext: string): string {
-    return seal(this.current, plaintext);
+    return seal(this.#current, plaintext);
+  }
+
+  /** After a rotation committed: seal with `key` from now on, still read envelopes of the keys known before. */
+  adopt(key: MasterKey): void {
+    this.byId.set(key.id, key);
+    this.#current = key;
   }
 
   decrypt(envelope: string): string {

@@ -1,9 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Connection, StoredParameter } from '../connections/connection.js';
 import { nameKey } from '../connections/connection.js';
 import type { ConnectionRepository } from '../connections/ports.js';
 import { AppError } from '../core/errors.js';
 import { KEY_CHECK_META_KEY } from '../crypto/key-check.js';
+import type { Engine } from './engine.js';
 import type { ConnectionsTable } from './schema/connections.js';
 import type { Database } from './schema.js';
 import { isUniqueViolation } from './unique-violation.js';
@@ -52,7 +53,10 @@ function notFound(id: string): AppError {
 }
 
 /** The connection repository on Kysely: the same code serves SQLite and PostgreSQL. */
-export function createKyselyConnectionRepository(db: Kysely<Database>): ConnectionRepository {
+export function createKyselyConnectionRepository(
+  db: Kysely<Database>,
+  engine: Engine = 'sqlite',
+): ConnectionRepository {
   const select = () => db.selectFrom('connections').selectAll();
   return {
     async insert(connection) {
@@ -130,6 +134,9 @@ export function createKyselyConnectionRepository(db: Kysely<Database>): Connecti
     },
     async rewriteAllSecrets(rewrite, keyCheck) {
       return db.transaction().execute(async (trx) => {
+        // PostgreSQL (read committed) would let a connection inserted meanwhile keep the old key; SQLite's single
+        // writer already serialises this transaction against every other write.
+        if (engine === 'postgres') await sql`lock table connections in share row exclusive mode`.execute(trx);
         const rows = await trx.selectFrom('connections').selectAll().execute();
         for (const row of rows) {
           const parameters = JSON.stringify(rewrite(fromRow(row)));
