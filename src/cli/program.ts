@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { CliContextController } from './cli-context.js';
 import { registerConnectionCommands } from './commands/connections.js';
 import { registerConnectionTestCommand } from './commands/connections-test.js';
+import { registerMigrateCommand } from './commands/migrate.js';
 import { registerKeyCommands } from './commands/keys.js';
 
 /**
@@ -26,5 +27,6 @@ export function createProgram(ctx: CliContextController): Command {
   const connections = registerConnectionCommands(program, ctx);
   registerConnectionTestCommand(connections, ctx);
   registerKeyCommands(program, ctx);
+  registerMigrateCommand(program, ctx);
   return program;
 }
