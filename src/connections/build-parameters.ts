@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { AppError } from '../core/errors.js';
 import type { StoredParameter } from './connection.js';
 import type { ConnectionType, ValidationContext } from './connection-type.js';
 import { checkRequiredKeys, normalizeParameters, type ParameterInput } from './normalize-parameters.js';
+import { isPlaceholder } from './placeholder.js';
 import type { SecretCipher } from './ports.js';
 
 export interface BuiltParameters {
@@ -38,6 +40,7 @@ export function buildParameters(options: BuildParametersOptions): BuiltParameter
   const unset = new Set(
     (options.unset ?? []).map((key) => normalizeParameters(type, [{ key, value: '' }]).parameters[0]?.spec.key),
   );
+  assertNoPlaceholders(normalized.filter((p) => isPlaceholder(p.value)).map((p) => p.spec));
   const warnings: string[] = [];
   const setAt = context.now.toISOString();
   const changed = new Map<string, StoredParameter>();
@@ -63,4 +66,15 @@ export function buildParameters(options: BuildParametersOptions): BuiltParameter
   const parameters = [...kept, ...added];
   checkRequiredKeys(type, new Set(parameters.map((p) => p.key)));
   return { parameters, trimmed, warnings };
+}
+
+/** Names every key that still holds a placeholder at once, so a filled-in sample fails once, not once per key. */
+function assertNoPlaceholders(specs: readonly { key: string; hint: string }[]): void {
+  if (specs.length === 0) return;
+  const keys = specs.map((s) => s.key);
+  throw new AppError('CONNECTION_PLACEHOLDER_VALUE', {
+    message: `${keys.join(', ')} still ${keys.length === 1 ? 'holds a placeholder value' : 'hold placeholder values'}; replace ${keys.length === 1 ? 'it' : 'them'} with your app registration's values.`,
+    hint: specs.map((s) => `${s.key}: ${s.hint}`).join('; '),
+    details: { placeholders: keys },
+  });
 }
