@@ -1,10 +1,12 @@
+import type { Generated } from 'kysely';
+
 /** Sync settings, delta links, in-progress rounds and the run lease, one row per connection (`src/sync`). */
 export interface SyncStateTable {
   connection_id: string;
   /** 'exclude' | 'include'. */
-  disabled_users: string;
-  delete_threshold_count: number;
-  delete_threshold_percent: number;
+  disabled_users: Generated<string>;
+  delete_threshold_count: Generated<number>;
+  delete_threshold_percent: Generated<number>;
   scope_group: string | null;
   /** `every 15m`, `daily 02:30 Europe/Berlin`, or null (off). */
   schedule: string | null;
@@ -15,7 +17,7 @@ export interface SyncStateTable {
   groups_round: string | null;
   /** Fingerprint of the `$select` lists / policies the delta links were taken with: a change forces a full round. */
   link_fingerprint: string | null;
-  round_counter: number;
+  round_counter: Generated<number>;
   last_synced_at: string | null;
   lease_owner: string | null;
   lease_expires_at: string | null;

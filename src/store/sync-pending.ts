@@ -1,0 +1,120 @@
+import type { Kysely } from 'kysely';
+import type { PagePlan, SyncStream } from '../sync/ports.js';
+import type { Database } from './schema.js';
+
+const CHUNK = 500;
+
+type Removal = { kind: 'user' | 'group' | 'membership'; group_id: string; object_id: string };
+
+async function insertRemovals(db: Kysely<Database>, cid: string, removals: Removal[]): Promise<void> {
+  for (let i = 0; i < removals.length; i += CHUNK) {
+    await db
+      .insertInto('sync_pending_removals')
+      .values(removals.slice(i, i + CHUNK).map((r) => ({ connection_id: cid, ...r })))
+      .onConflict((oc) => oc.columns(['connection_id', 'kind', 'group_id', 'object_id']).doNothing())
+      .execute();
+  }
+}
+
+async function cancelRemovals(db: Kysely<Database>, cid: string, kind: Removal['kind'], keys: Removal[]) {
+  if (keys.length === 0) return;
+  if (kind !== 'membership') {
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      await db
+        .deleteFrom('sync_pending_removals')
+        .where('connection_id', '=', cid)
+        .where('kind', '=', kind)
+        .where(
+          'object_id',
+          'in',
+          keys.slice(i, i + CHUNK).map((k) => k.object_id),
+        )
+        .execute();
+    }
+    return;
+  }
+  for (let i = 0; i < keys.length; i += 200) {
+    await db
+      .deleteFrom('sync_pending_removals')
+      .where('connection_id', '=', cid)
+      .where('kind', '=', 'membership')
+      .where((eb) =>
+        eb.or(
+          keys
+            .slice(i, i + 200)
+            .map((k) => eb.and([eb('group_id', '=', k.group_id), eb('object_id', '=', k.object_id)])),
+        ),
+      )
+      .execute();
+  }
+}
+
+/**
+ * Records a page's removals as pending (applied at the end of the run, under the deletion guard) and cancels
+ * pending removals of objects the page brings back (a replay or a restore later in the same round).
+ */
+export async function recordPendingRemovals(db: Kysely<Database>, cid: string, plan: PagePlan): Promise<void> {
+  await cancelRemovals(
+    db,
+    cid,
+    'user',
+    plan.upsertUsers.map((u) => ({ kind: 'user', group_id: '', object_id: u.id })),
+  );
+  await cancelRemovals(
+    db,
+    cid,
+    'group',
+    plan.upsertGroups.map((g) => ({ kind: 'group', group_id: '', object_id: g.id })),
+  );
+  await cancelRemovals(
+    db,
+    cid,
+    'membership',
+    plan.addMemberships.map((l) => ({ kind: 'membership', group_id: l.groupId, object_id: l.memberId })),
+  );
+  await insertRemovals(db, cid, [
+    ...plan.removeUserIds.map((id): Removal => ({ kind: 'user', group_id: '', object_id: id })),
+    ...plan.removeGroupIds.map((id): Removal => ({ kind: 'group', group_id: '', object_id: id })),
+    ...plan.removeMemberships.map((l): Removal => ({ kind: 'membership', group_id: l.groupId, object_id: l.memberId })),
+  ]);
+}
+
+/** After a full round: whatever the round did not mark (`round_id`) is gone from the tenant. */
+export async function unseenObjects(db: Kysely<Database>, cid: string, stream: SyncStream, roundId: number) {
+  if (stream === 'users') {
+    const rows = await db
+      .selectFrom('directory_users')
+      .select('id')
+      .where('connection_id', '=', cid)
+      .where('round_id', '!=', roundId)
+      .execute();
+    await insertRemovals(
+      db,
+      cid,
+      rows.map((r) => ({ kind: 'user', group_id: '', object_id: r.id })),
+    );
+    return;
+  }
+  const groups = await db
+    .selectFrom('directory_groups')
+    .select('id')
+    .where('connection_id', '=', cid)
+    .where('round_id', '!=', roundId)
+    .execute();
+  await insertRemovals(
+    db,
+    cid,
+    groups.map((r) => ({ kind: 'group', group_id: '', object_id: r.id })),
+  );
+  const links = await db
+    .selectFrom('directory_memberships')
+    .select(['group_id', 'member_id'])
+    .where('connection_id', '=', cid)
+    .where('round_id', '!=', roundId)
+    .execute();
+  await insertRemovals(
+    db,
+    cid,
+    links.map((l) => ({ kind: 'membership', group_id: l.group_id, object_id: l.member_id })),
+  );
+}

@@ -1,0 +1,381 @@
+import type { Kysely } from 'kysely';
+import type { DirectoryStore } from '../directory/ports.js';
+import {
+  DEFAULT_POLICY,
+  type PageOutcome,
+  type PagePlan,
+  type PendingRemovals,
+  type RoundState,
+  type SyncPolicy,
+  type SyncRunRecord,
+  type SyncState,
+  type SyncStore,
+  type SyncStream,
+} from '../sync/ports.js';
+import { createDirectoryRepository } from './directory-repository.js';
+import { inTransaction, writeDirectoryChanges } from './directory-writes.js';
+import type { Database } from './schema.js';
+import { recordPendingRemovals, unseenObjects } from './sync-pending.js';
+
+const CHUNK = 500;
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function ensureRow(db: Kysely<Database>, cid: string): Promise<void> {
+  await db
+    .insertInto('sync_state')
+    .values({ connection_id: cid })
+    .onConflict((oc) => oc.column('connection_id').doNothing())
+    .execute();
+}
+
+async function existingIds(
+  db: Kysely<Database>,
+  table: 'directory_users' | 'directory_groups',
+  cid: string,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const part of chunks([...new Set(ids)])) {
+    const rows = await db
+      .selectFrom(table)
+      .select('id')
+      .where('connection_id', '=', cid)
+      .where('id', 'in', part)
+      .execute();
+    for (const row of rows) found.add(row.id);
+  }
+  return found;
+}
+
+async function existingLinks(db: Kysely<Database>, cid: string, plan: PagePlan): Promise<Set<string>> {
+  const found = new Set<string>();
+  const groupIds = [...new Set(plan.addMemberships.map((l) => l.groupId))];
+  const memberIds = [...new Set(plan.addMemberships.map((l) => l.memberId))];
+  for (const groups of chunks(groupIds, 200)) {
+    for (const members of chunks(memberIds)) {
+      const rows = await db
+        .selectFrom('directory_memberships')
+        .select(['group_id', 'member_id'])
+        .where('connection_id', '=', cid)
+        .where('group_id', 'in', groups)
+        .where('member_id', 'in', members)
+        .execute();
+      for (const row of rows) found.add(`${row.group_id}/${row.member_id}`);
+    }
+  }
+  return found;
+}
+
+/** Counts what the page adds and updates, then writes it (objects, pending removals, checkpoint). */
+async function writePage(
+  trx: Kysely<Database>,
+  cid: string,
+  stream: SyncStream,
+  roundId: number,
+  plan: PagePlan,
+  round: RoundState,
+): Promise<PageOutcome> {
+  const users = await existingIds(trx, 'directory_users', cid, [
+    ...plan.upsertUsers.map((u) => u.id),
+    ...plan.excludeUserIds,
+  ]);
+  const groups = await existingIds(
+    trx,
+    'directory_groups',
+    cid,
+    plan.upsertGroups.map((g) => g.id),
+  );
+  const links = plan.addMemberships.length > 0 ? await existingLinks(trx, cid, plan) : new Set<string>();
+  const upsertedUserIds = new Set(plan.upsertUsers.map((u) => u.id));
+  const outcome: PageOutcome = {
+    usersAdded: [...upsertedUserIds].filter((id) => !users.has(id)).length,
+    usersUpdated: [...upsertedUserIds].filter((id) => users.has(id)).length,
+    usersExcluded: new Set(plan.excludeUserIds.filter((id) => users.has(id))).size,
+    groupsAdded: new Set(plan.upsertGroups.filter((g) => !groups.has(g.id)).map((g) => g.id)).size,
+    groupsUpdated: new Set(plan.upsertGroups.filter((g) => groups.has(g.id)).map((g) => g.id)).size,
+    membershipsAdded: new Set(
+      plan.addMemberships.map((l) => `${l.groupId}/${l.memberId}`).filter((key) => !links.has(key)),
+    ).size,
+  };
+  await writeDirectoryChanges(
+    trx,
+    cid,
+    {
+      upsertUsers: plan.upsertUsers,
+      excludeUserIds: plan.excludeUserIds,
+      upsertGroups: plan.upsertGroups,
+      addMemberships: plan.addMemberships,
+    },
+    roundId,
+  );
+  await recordPendingRemovals(trx, cid, plan);
+  await trx
+    .updateTable('sync_state')
+    .set(stream === 'users' ? { users_round: JSON.stringify(round) } : { groups_round: JSON.stringify(round) })
+    .where('connection_id', '=', cid)
+    .execute();
+  return outcome;
+}
+
+function toPolicy(row: {
+  disabled_users: string;
+  delete_threshold_count: number;
+  delete_threshold_percent: number;
+  scope_group: string | null;
+}): SyncPolicy {
+  return {
+    disabledUsers: row.disabled_users === 'include' ? 'include' : 'exclude',
+    deleteThresholdCount: Number(row.delete_threshold_count),
+    deleteThresholdPercent: Number(row.delete_threshold_percent),
+    ...(row.scope_group ? { scopeGroupId: row.scope_group } : {}),
+  };
+}
+
+/** Sync state, pending removals, run lease and history on SQLite or PostgreSQL (tables of migration 0011). */
+export function createSyncRepository(db: Kysely<Database>): SyncStore {
+  const repo: SyncStore = {
+    async getState(cid): Promise<SyncState> {
+      const row = await db.selectFrom('sync_state').selectAll().where('connection_id', '=', cid).executeTakeFirst();
+      if (!row) return { policy: { ...DEFAULT_POLICY }, deltaLinks: {}, rounds: {} };
+      const rounds: SyncState['rounds'] = {};
+      if (row.users_round) rounds.users = JSON.parse(row.users_round) as RoundState;
+      if (row.groups_round) rounds.groups = JSON.parse(row.groups_round) as RoundState;
+      return {
+        policy: toPolicy(row),
+        deltaLinks: {
+          ...(row.users_delta_link ? { users: row.users_delta_link } : {}),
+          ...(row.groups_delta_link ? { groups: row.groups_delta_link } : {}),
+        },
+        rounds,
+        ...(row.schedule ? { schedule: row.schedule } : {}),
+        ...(row.link_fingerprint ? { linkFingerprint: row.link_fingerprint } : {}),
+        ...(row.last_synced_at ? { lastSyncedAt: row.last_synced_at } : {}),
+      };
+    },
+    async saveSettings(cid, settings) {
+      await ensureRow(db, cid);
+      const p = settings.policy;
+      await db
+        .updateTable('sync_state')
+        .set({
+          ...(p
+            ? {
+                disabled_users: p.disabledUsers,
+                delete_threshold_count: p.deleteThresholdCount,
+                delete_threshold_percent: p.deleteThresholdPercent,
+                scope_group: p.scopeGroupId ?? null,
+              }
+            : {}),
+          ...(settings.schedule !== undefined ? { schedule: settings.schedule } : {}),
+        })
+        .where('connection_id', '=', cid)
+        .execute();
+    },
+    async acquireLease(cid, owner, nowIso, untilIso, stealFrom) {
+      await ensureRow(db, cid);
+      // One conditional UPDATE: atomic on both engines, so two processes cannot both win.
+      const result = await db
+        .updateTable('sync_state')
+        .set({ lease_owner: owner, lease_expires_at: untilIso })
+        .where('connection_id', '=', cid)
+        .where((eb) =>
+          eb.or([
+            eb('lease_owner', 'is', null),
+            eb('lease_expires_at', '<', nowIso),
+            eb('lease_owner', '=', stealFrom ?? owner),
+          ]),
+        )
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async leaseHolder(cid) {
+      const row = await db
+        .selectFrom('sync_state')
+        .select(['lease_owner', 'lease_expires_at'])
+        .where('connection_id', '=', cid)
+        .executeTakeFirst();
+      if (!row?.lease_owner || !row.lease_expires_at) return undefined;
+      return { owner: row.lease_owner, expiresAt: row.lease_expires_at };
+    },
+    async renewLease(cid, owner, untilIso) {
+      await db
+        .updateTable('sync_state')
+        .set({ lease_expires_at: untilIso })
+        .where('connection_id', '=', cid)
+        .where('lease_owner', '=', owner)
+        .execute();
+    },
+    async releaseLease(cid, owner) {
+      await db
+        .updateTable('sync_state')
+        .set({ lease_owner: null, lease_expires_at: null })
+        .where('connection_id', '=', cid)
+        .where('lease_owner', '=', owner)
+        .execute();
+    },
+    async nextRoundId(cid) {
+      await ensureRow(db, cid);
+      return inTransaction(db, async (trx) => {
+        await trx
+          .updateTable('sync_state')
+          .set((eb) => ({ round_counter: eb('round_counter', '+', 1) }))
+          .where('connection_id', '=', cid)
+          .execute();
+        const row = await trx
+          .selectFrom('sync_state')
+          .select('round_counter')
+          .where('connection_id', '=', cid)
+          .executeTakeFirstOrThrow();
+        return Number(row.round_counter);
+      });
+    },
+    async saveRound(cid, stream, round) {
+      await ensureRow(db, cid);
+      const value = round ? JSON.stringify(round) : null;
+      await db
+        .updateTable('sync_state')
+        .set(stream === 'users' ? { users_round: value } : { groups_round: value })
+        .where('connection_id', '=', cid)
+        .execute();
+    },
+    applyPage: (cid, stream, roundId, plan, round) =>
+      inTransaction(db, (trx) => writePage(trx, cid, stream, roundId, plan, round)),
+    async reconcile(cid, stream, roundId) {
+      await inTransaction(db, (trx) => unseenObjects(trx, cid, stream, roundId));
+    },
+    async pendingRemovals(cid): Promise<PendingRemovals> {
+      const rows = await db
+        .selectFrom('sync_pending_removals')
+        .select((eb) => ['kind', eb.fn.countAll<number>().as('n')])
+        .where('connection_id', '=', cid)
+        .groupBy('kind')
+        .execute();
+      const count = (kind: string) => Number(rows.find((r) => r.kind === kind)?.n ?? 0);
+      return { users: count('user'), groups: count('group'), memberships: count('membership') };
+    },
+    async clearPendingRemovals(cid) {
+      await db.deleteFrom('sync_pending_removals').where('connection_id', '=', cid).execute();
+      await db
+        .updateTable('sync_state')
+        .set({ users_round: null, groups_round: null })
+        .where('connection_id', '=', cid)
+        .execute();
+    },
+    commit: (cid, commit) =>
+      inTransaction(db, async (trx) => {
+        const pending = await trx
+          .selectFrom('sync_pending_removals')
+          .select(['kind', 'group_id', 'object_id'])
+          .where('connection_id', '=', cid)
+          .execute();
+        const ofKind = (kind: string) => pending.filter((p) => p.kind === kind);
+        const removedUsers = await existingIds(
+          trx,
+          'directory_users',
+          cid,
+          ofKind('user').map((p) => p.object_id),
+        );
+        const removedGroups = await existingIds(
+          trx,
+          'directory_groups',
+          cid,
+          ofKind('group').map((p) => p.object_id),
+        );
+        const links = ofKind('membership').map((p) => ({ groupId: p.group_id, memberId: p.object_id }));
+        await writeDirectoryChanges(trx, cid, {
+          removeUserIds: [...removedUsers],
+          removeGroupIds: [...removedGroups],
+          removeMemberships: links,
+        });
+        await trx.deleteFrom('sync_pending_removals').where('connection_id', '=', cid).execute();
+        await trx
+          .updateTable('sync_state')
+          .set({
+            ...(commit.deltaLinks.users ? { users_delta_link: commit.deltaLinks.users } : {}),
+            ...(commit.deltaLinks.groups ? { groups_delta_link: commit.deltaLinks.groups } : {}),
+            users_round: null,
+            groups_round: null,
+            link_fingerprint: commit.fingerprint,
+            last_synced_at: commit.syncedAt,
+          })
+          .where('connection_id', '=', cid)
+          .execute();
+        return { users: removedUsers.size, groups: removedGroups.size, memberships: links.length };
+      }),
+    async excludeUsersExcept(cid, keep) {
+      const ids = (await db.selectFrom('directory_users').select('id').where('connection_id', '=', cid).execute()).map(
+        (r) => r.id,
+      );
+      const drop = ids.filter((id) => !keep.has(id));
+      if (drop.length > 0) {
+        await inTransaction(db, (trx) => writeDirectoryChanges(trx, cid, { excludeUserIds: drop }));
+      }
+      return drop.length;
+    },
+    async dryRun(fn) {
+      const rollback = new Error('dry run: roll back');
+      let result: Awaited<ReturnType<typeof fn>> | undefined;
+      try {
+        await db.transaction().execute(async (trx) => {
+          result = await fn(createSyncRepository(trx), createDirectoryRepository(trx) as DirectoryStore);
+          throw rollback;
+        });
+      } catch (error) {
+        if (error !== rollback) throw error;
+      }
+      return result as Awaited<ReturnType<typeof fn>>;
+    },
+    async saveRun(run: SyncRunRecord) {
+      const row = {
+        id: run.id,
+        connection_id: run.connectionId,
+        started_at: run.startedAt,
+        finished_at: run.finishedAt ?? null,
+        mode: run.mode,
+        status: run.status,
+        dry_run: run.dryRun ? 1 : 0,
+        report: JSON.stringify(run.report),
+        error_code: run.errorCode ?? null,
+      };
+      await db
+        .insertInto('sync_runs')
+        .values(row)
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet({
+            finished_at: row.finished_at,
+            mode: row.mode,
+            status: row.status,
+            report: row.report,
+            error_code: row.error_code,
+          }),
+        )
+        .execute();
+    },
+    async listRuns(cid, limit = 20) {
+      const rows = await db
+        .selectFrom('sync_runs')
+        .selectAll()
+        .where('connection_id', '=', cid)
+        .orderBy('started_at', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        connectionId: r.connection_id,
+        startedAt: r.started_at,
+        ...(r.finished_at ? { finishedAt: r.finished_at } : {}),
+        mode: r.mode === 'full' ? 'full' : 'incremental',
+        status: r.status as SyncRunRecord['status'],
+        dryRun: Number(r.dry_run) === 1,
+        report: JSON.parse(r.report) as SyncRunRecord['report'],
+        ...(r.error_code ? { errorCode: r.error_code } : {}),
+      }));
+    },
+  };
+  return repo;
+}

@@ -1,0 +1,248 @@
+import { type Clock, systemClock } from '../core/clock.js';
+import { AppError, toAppError } from '../core/errors.js';
+import { type Logger, silentLogger } from '../core/logger.js';
+import { MembershipIndex } from '../directory/membership-index.js';
+import type { DirectoryStore } from '../directory/ports.js';
+import type {
+  DirectorySource,
+  PageOutcome,
+  RoundState,
+  SourcePage,
+  SyncReport,
+  SyncState,
+  SyncStore,
+  SyncStream,
+} from './ports.js';
+import { checkDeletionGuard, planGroupPage, planUserPage } from './sync-plan.js';
+
+export interface SyncProgress {
+  connection: string;
+  stream: SyncStream | 'all';
+  phase: 'fetching' | 'committing' | 'done';
+  /** Pages applied so far in this stream. */
+  pages: number;
+  /** Objects (users or groups) read so far in this stream. */
+  objects: number;
+}
+
+export interface SyncRunOptions {
+  /** Start full rounds even when delta links exist (and drop held-back removals). */
+  full?: boolean;
+  /** Compute and report the changes, write nothing. */
+  dryRun?: boolean;
+  /** Release the accidental-deletion guard for this run. */
+  allowDeletes?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: SyncProgress) => void;
+}
+
+export interface SyncEngineDeps {
+  store: SyncStore;
+  directory: DirectoryStore;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+interface Totals {
+  users: { added: number; updated: number; removed: number };
+  groups: { added: number; updated: number; removed: number };
+  memberships: { added: number; removed: number };
+  pages: number;
+}
+
+function addOutcome(totals: Totals, o: PageOutcome): void {
+  totals.users.added += o.usersAdded;
+  totals.users.updated += o.usersUpdated;
+  totals.users.removed += o.usersExcluded;
+  totals.groups.added += o.groupsAdded;
+  totals.groups.updated += o.groupsUpdated;
+  totals.memberships.added += o.membershipsAdded;
+  totals.pages++;
+}
+
+function isResyncRequired(error: unknown): boolean {
+  return error instanceof AppError && error.code === 'GRAPH_DELTA_RESYNC_REQUIRED';
+}
+
+/**
+ * One sync run of one connection over an already-held lease: users and groups rounds run concurrently, each page is
+ * written with its checkpoint, removals are held until both rounds end and pass the deletion guard, then committed
+ * with the new delta links. Returns the report; failures are reported, not thrown.
+ */
+export class SyncExecution {
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly totals: Totals = {
+    users: { added: 0, updated: 0, removed: 0 },
+    groups: { added: 0, updated: 0, removed: 0 },
+    memberships: { added: 0, removed: 0 },
+    pages: 0,
+  };
+  private fullRound = false;
+
+  constructor(
+    private readonly store: SyncStore,
+    private readonly directory: DirectoryStore,
+    private readonly source: DirectorySource,
+    private readonly connection: { id: string; name: string },
+    private readonly options: SyncRunOptions,
+    deps: { clock?: Clock; logger?: Logger },
+  ) {
+    this.clock = deps.clock ?? systemClock;
+    this.logger = deps.logger ?? silentLogger;
+  }
+
+  async run(): Promise<Omit<SyncReport, 'durationMs' | 'requests' | 'retries' | 'throttled' | 'resourceUnits'>> {
+    const cid = this.connection.id;
+    const state = await this.store.getState(cid);
+    const fingerprint = `${this.source.selectionFingerprint};disabled=${state.policy.disabledUsers}`;
+    if (this.options.full) await this.store.clearPendingRemovals(cid);
+    const counts = await this.directory.counts(cid);
+    const errors: SyncReport['errors'] = [];
+    try {
+      await Promise.all((['users', 'groups'] as const).map((stream) => this.runStream(stream, state, fingerprint)));
+    } catch (error) {
+      const failure = toAppError(error);
+      this.logger.error({ connection: this.connection.name, code: failure.code }, 'sync failed');
+      errors.push({ code: failure.code, message: failure.message });
+      return this.report('failed', errors);
+    }
+    const pending = await this.store.pendingRemovals(cid);
+    const verdict = checkDeletionGuard(pending, counts.users + counts.groups, state.policy);
+    if (verdict.quarantined && !this.options.allowDeletes) {
+      const error = new AppError('SYNC_DELETE_THRESHOLD_EXCEEDED', {
+        message: `The sync would remove ${verdict.removals} users and groups (the limit is ${verdict.limit}); nothing was removed.`,
+      });
+      errors.push({ code: error.code, message: error.message });
+      return { ...this.report('quarantined', errors), pendingRemovals: pending };
+    }
+    this.progress('all', 'committing', 0);
+    const latest = await this.store.getState(cid);
+    const removed = await this.store.commit(cid, {
+      deltaLinks: { users: latest.rounds.users?.deltaLink, groups: latest.rounds.groups?.deltaLink } as Partial<
+        Record<SyncStream, string>
+      >,
+      fingerprint,
+      syncedAt: this.clock.now().toISOString(),
+    });
+    this.totals.users.removed += removed.users;
+    this.totals.groups.removed += removed.groups;
+    this.totals.memberships.removed += removed.memberships;
+    if (state.policy.scopeGroupId) this.totals.users.removed += await this.applyScope(state.policy.scopeGroupId);
+    this.progress('all', 'done', this.totals.pages);
+    return this.report('succeeded', errors);
+  }
+
+  private report(status: SyncReport['status'], errors: SyncReport['errors']) {
+    return {
+      connection: this.connection.name,
+      mode: this.fullRound ? ('full' as const) : ('incremental' as const),
+      status,
+      dryRun: this.options.dryRun === true,
+      users: this.totals.users,
+      groups: this.totals.groups,
+      memberships: this.totals.memberships,
+      pages: this.totals.pages,
+      errors,
+    };
+  }
+
+  private progress(stream: SyncProgress['stream'], phase: SyncProgress['phase'], pages: number, objects = 0): void {
+    this.options.onProgress?.({ connection: this.connection.name, stream, phase, pages, objects });
+  }
+
+  /** Picks the round: resume a crashed one, continue from the delta link, or start a full one. */
+  private async openRound(stream: SyncStream, state: SyncState, fingerprint: string): Promise<RoundState> {
+    const cid = this.connection.id;
+    const existing = state.rounds[stream];
+    if (existing && !this.options.full) return existing;
+    const deltaLink = state.deltaLinks[stream];
+    if (deltaLink && !this.options.full && state.linkFingerprint === fingerprint) {
+      const round: RoundState = {
+        mode: 'incremental',
+        roundId: await this.store.nextRoundId(cid),
+        link: deltaLink,
+        complete: false,
+      };
+      await this.store.saveRound(cid, stream, round);
+      return round;
+    }
+    return this.openFullRound(stream);
+  }
+
+  private async openFullRound(stream: SyncStream): Promise<RoundState> {
+    const cid = this.connection.id;
+    const start = await this.source.startFullRound(stream, this.options.signal);
+    const round: RoundState = {
+      mode: 'full',
+      roundId: await this.store.nextRoundId(cid),
+      link: start.link,
+      complete: false,
+      ...(start.deltaLink ? { deltaLink: start.deltaLink } : {}),
+    };
+    await this.store.saveRound(cid, stream, round);
+    return round;
+  }
+
+  private async runStream(stream: SyncStream, state: SyncState, fingerprint: string): Promise<void> {
+    let round = await this.openRound(stream, state, fingerprint);
+    try {
+      round = await this.fetchRound(stream, round, state);
+    } catch (error) {
+      // 410 Gone / expired delta token: Graph wants a full round, which then reconciles.
+      if (!isResyncRequired(error) || round.mode === 'full') throw error;
+      this.logger.warn({ connection: this.connection.name, stream }, 'delta token expired; starting a full round');
+      round = await this.fetchRound(stream, await this.openFullRound(stream), state);
+    }
+    if (round.mode === 'full') {
+      this.fullRound = true;
+      await this.store.reconcile(this.connection.id, stream, round.roundId);
+    }
+  }
+
+  private async fetchRound(stream: SyncStream, start: RoundState, state: SyncState): Promise<RoundState> {
+    let round = start;
+    let objects = 0;
+    let pages = 0;
+    if (round.complete || !round.link) return round;
+    const iterable: AsyncIterable<SourcePage<unknown>> =
+      stream === 'users'
+        ? this.source.userPages(round.link, this.options.signal)
+        : this.source.groupPages(round.link, this.options.signal);
+    for await (const page of iterable) {
+      const plan =
+        stream === 'users'
+          ? planUserPage(page.changes as Parameters<typeof planUserPage>[0], state.policy)
+          : planGroupPage(page.changes as Parameters<typeof planGroupPage>[0]);
+      const next: RoundState = {
+        ...round,
+        complete: page.nextLink === undefined,
+        ...(page.nextLink ? { link: page.nextLink } : { link: undefined }),
+        ...(page.deltaLink ? { deltaLink: page.deltaLink } : {}),
+      };
+      if (next.complete && !next.deltaLink) {
+        throw new AppError('GRAPH_INVALID_RESPONSE', {
+          message: `The ${stream} round ended without a delta link.`,
+        });
+      }
+      addOutcome(this.totals, await this.store.applyPage(this.connection.id, stream, round.roundId, plan, next));
+      round = next;
+      pages++;
+      objects += page.changes.length;
+      this.progress(stream, 'fetching', pages, objects);
+    }
+    return round;
+  }
+
+  /** Keeps only the users that are members (at any depth) of the scope group. */
+  private async applyScope(scopeGroupId: string): Promise<number> {
+    const index = MembershipIndex.build(await this.directory.loadMembershipGraph(this.connection.id));
+    const keep = new Set(
+      index
+        .transitiveMembers(scopeGroupId)
+        .filter((l) => l.memberType === 'user')
+        .map((l) => l.memberId),
+    );
+    return this.store.excludeUsersExcept(this.connection.id, keep);
+  }
+}

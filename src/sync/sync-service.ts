@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { type Clock, systemClock } from '../core/clock.js';
+import { AppError, toAppError } from '../core/errors.js';
+import { type Logger, silentLogger } from '../core/logger.js';
+import type { DirectoryStore } from '../directory/ports.js';
+import type { DirectorySource, SyncPolicy, SyncReport, SyncRunRecord, SyncStore } from './ports.js';
+import { SyncExecution, type SyncProgress, type SyncRunOptions } from './sync-engine.js';
+import { formatSchedule, nextRunAt, parseSchedule } from './sync-schedule.js';
+
+export interface SyncServiceOptions {
+  store: SyncStore;
+  directory: DirectoryStore;
+  /** Resolves a connection name to its id (throws CONNECTION_NOT_FOUND). */
+  connection(name: string): Promise<{ id: string; name: string }>;
+  /** A fresh source (and Graph client, so its counters belong to this run) for the connection. */
+  createSource(name: string): Promise<DirectorySource>;
+  /** Resolves `--scope-group` (id or exact displayName) in the local directory. */
+  resolveGroupId(connectionId: string, group: string): Promise<string>;
+  /** Called after a run wrote the directory (drop cached membership indexes). */
+  onDirectoryChanged?(connectionId: string): void;
+  leaseOwner: string;
+  isLeaseOwnerAlive?(owner: string): boolean;
+  /** Lease lifetime, renewed while the run lives (default 120 s). */
+  leaseMs?: number;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface SyncConfigureInput {
+  schedule?: string;
+  disabledUsers?: string;
+  /** `N` objects or `N%`. */
+  deleteThreshold?: string;
+  /** A group id or displayName; `''` clears the scope. */
+  scopeGroup?: string;
+}
+
+export interface SyncSettingsView {
+  connection: string;
+  schedule: string | null;
+  nextRunAt: string | null;
+  disabledUsers: SyncPolicy['disabledUsers'];
+  deleteThreshold: { count: number; percent: number };
+  scopeGroup: string | null;
+}
+
+export interface SyncStatusView extends SyncSettingsView {
+  running: boolean;
+  lastSyncedAt: string | null;
+  lastRun: SyncRunRecord | null;
+  /** Removals held back by the deletion guard, waiting for `--allow-deletes`. */
+  pendingRemovals: { users: number; groups: number; memberships: number };
+}
+
+function parseThreshold(text: string, policy: SyncPolicy): SyncPolicy {
+  const match = /^(\d+)(%?)$/.exec(text.trim());
+  const value = Number(match?.[1]);
+  if (!match || !Number.isInteger(value) || (match[2] === '%' && value > 100)) {
+    throw new AppError('SYNC_INVALID_POLICY', { message: `--delete-threshold '${text}' is not N or N%.` });
+  }
+  return match[2] === '%' ? { ...policy, deleteThresholdPercent: value } : { ...policy, deleteThresholdCount: value };
+}
+
+/**
+ * Runs and configures directory syncs: one run per connection at a time (a lease row in the store, so it holds across
+ * processes and instances), a history row per run, progress events (`progress`, `finished`) for terminals and SSE.
+ */
+export class SyncService {
+  /** Emits `progress` (SyncProgress) while runs fetch and `finished` (SyncReport) when they end. */
+  readonly events = new EventEmitter();
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly leaseMs: number;
+
+  constructor(private readonly options: SyncServiceOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.leaseMs = options.leaseMs ?? 120_000;
+  }
+
+  private untilIso(): string {
+    return new Date(this.clock.nowMs() + this.leaseMs).toISOString();
+  }
+
+  private async takeLease(connectionId: string, name: string): Promise<void> {
+    const { store, leaseOwner } = this.options;
+    const now = this.clock.now().toISOString();
+    if (await store.acquireLease(connectionId, leaseOwner, now, this.untilIso())) return;
+    const holder = await store.leaseHolder(connectionId);
+    if (holder && this.options.isLeaseOwnerAlive && !this.options.isLeaseOwnerAlive(holder.owner)) {
+      this.logger.warn({ connection: name, owner: holder.owner }, 'taking over the lease of a dead sync process');
+      if (await store.acquireLease(connectionId, leaseOwner, now, this.untilIso(), holder.owner)) return;
+    }
+    throw new AppError('SYNC_ALREADY_RUNNING', {
+      message: `A sync of connection '${name}' is already running.`,
+      details: { connection: name, ...(holder ? { until: holder.expiresAt } : {}) },
+    });
+  }
+
+  /** One sync run. Resolves with the report (status succeeded, failed or quarantined); throws only when it cannot start. */
+  async run(
+    name: string,
+    runOptions: Omit<SyncRunOptions, 'onProgress'> & { onProgress?: (p: SyncProgress) => void } = {},
+  ): Promise<SyncReport> {
+    const connection = await this.options.connection(name);
+    const source = await this.options.createSource(name);
+    await this.takeLease(connection.id, connection.name);
+    const renew = setInterval(() => {
+      this.options.store.renewLease(connection.id, this.options.leaseOwner, this.untilIso()).catch(() => {});
+    }, this.leaseMs / 3);
+    renew.unref();
+    const started = this.clock.now();
+    const run: SyncRunRecord = {
+      id: randomUUID(),
+      connectionId: connection.id,
+      startedAt: started.toISOString(),
+      mode: 'incremental',
+      status: 'running',
+      dryRun: runOptions.dryRun === true,
+      report: this.emptyReport(connection.name, runOptions.dryRun === true),
+    };
+    try {
+      if (!run.dryRun) await this.options.store.saveRun(run);
+      const onProgress = (p: SyncProgress) => {
+        runOptions.onProgress?.(p);
+        this.events.emit('progress', p);
+      };
+      const execute = (store: SyncStore, directory: DirectoryStore) =>
+        new SyncExecution(
+          store,
+          directory,
+          source,
+          connection,
+          { ...runOptions, onProgress },
+          {
+            clock: this.clock,
+            logger: this.logger,
+          },
+        ).run();
+      const partial = run.dryRun
+        ? await this.options.store.dryRun(execute)
+        : await execute(this.options.store, this.options.directory);
+      const counters = source.counters();
+      const report: SyncReport = {
+        ...partial,
+        ...counters,
+        durationMs: this.clock.nowMs() - started.getTime(),
+      };
+      Object.assign(run, {
+        report,
+        mode: report.mode,
+        status: report.status,
+        finishedAt: this.clock.now().toISOString(),
+      });
+      if (report.errors[0]) run.errorCode = report.errors[0].code;
+      await this.options.store.saveRun(run);
+      this.events.emit('finished', report);
+      return report;
+    } catch (error) {
+      const failure = toAppError(error);
+      run.status = 'failed';
+      run.errorCode = failure.code;
+      run.finishedAt = this.clock.now().toISOString();
+      run.report = { ...run.report, status: 'failed', errors: [{ code: failure.code, message: failure.message }] };
+      await this.options.store.saveRun(run).catch(() => {});
+      throw failure;
+    } finally {
+      clearInterval(renew);
+      if (!run.dryRun) this.options.onDirectoryChanged?.(connection.id);
+      await this.options.store.releaseLease(connection.id, this.options.leaseOwner).catch(() => {});
+    }
+  }
+
+  private emptyReport(connection: string, dryRun: boolean): SyncReport {
+    return {
+      connection,
+      mode: 'incremental',
+      status: 'running',
+      dryRun,
+      users: { added: 0, updated: 0, removed: 0 },
+      groups: { added: 0, updated: 0, removed: 0 },
+      memberships: { added: 0, removed: 0 },
+      requests: 0,
+      retries: 0,
+      throttled: 0,
+      resourceUnits: 0,
+      pages: 0,
+      durationMs: 0,
+      errors: [],
+    };
+  }
+
+  async configure(name: string, input: SyncConfigureInput): Promise<SyncSettingsView> {
+    const connection = await this.options.connection(name);
+    const state = await this.options.store.getState(connection.id);
+    let policy = { ...state.policy };
+    if (input.disabledUsers !== undefined) {
+      if (input.disabledUsers !== 'exclude' && input.disabledUsers !== 'include') {
+        throw new AppError('SYNC_INVALID_POLICY', {
+          message: `--disabled-users must be exclude or include, not '${input.disabledUsers}'.`,
+        });
+      }
+      policy.disabledUsers = input.disabledUsers;
+    }
+    if (input.deleteThreshold !== undefined) policy = parseThreshold(input.deleteThreshold, policy);
+    if (input.scopeGroup !== undefined) {
+      const { scopeGroupId: _dropped, ...rest } = policy;
+      policy =
+        input.scopeGroup.trim() === ''
+          ? rest
+          : { ...rest, scopeGroupId: await this.options.resolveGroupId(connection.id, input.scopeGroup) };
+    }
+    let schedule: string | null | undefined;
+    if (input.schedule !== undefined) {
+      const parsed = parseSchedule(input.schedule);
+      schedule = parsed ? formatSchedule(parsed) : null;
+    }
+    await this.options.store.saveSettings(connection.id, { policy, ...(schedule !== undefined ? { schedule } : {}) });
+    return this.settingsView(connection.name, connection.id);
+  }
+
+  private async settingsView(name: string, connectionId: string): Promise<SyncSettingsView> {
+    const state = await this.options.store.getState(connectionId);
+    const parsed = state.schedule ? parseSchedule(state.schedule) : undefined;
+    const from = state.lastSyncedAt ? new Date(state.lastSyncedAt) : this.clock.now();
+    return {
+      connection: name,
+      schedule: state.schedule ?? null,
+      nextRunAt: parsed ? nextRunAt(parsed, parsed.kind === 'every' ? from : this.clock.now()).toISOString() : null,
+      disabledUsers: state.policy.disabledUsers,
+      deleteThreshold: { count: state.policy.deleteThresholdCount, percent: state.policy.deleteThresholdPercent },
+      scopeGroup: state.policy.scopeGroupId ?? null,
+    };
+  }
+
+  async status(name: string): Promise<SyncStatusView> {
+    const connection = await this.options.connection(name);
+    const state = await this.options.store.getState(connection.id);
+    const holder = await this.options.store.leaseHolder(connection.id);
+    const [lastRun] = await this.options.store.listRuns(connection.id, 1);
+    return {
+      ...(await this.settingsView(connection.name, connection.id)),
+      running: holder !== undefined && holder.expiresAt > this.clock.now().toISOString(),
+      lastSyncedAt: state.lastSyncedAt ?? null,
+      lastRun: lastRun ?? null,
+      pendingRemovals: await this.options.store.pendingRemovals(connection.id),
+    };
+  }
+
+  async history(name: string, limit = 20): Promise<SyncRunRecord[]> {
+    const connection = await this.options.connection(name);
+    return this.options.store.listRuns(connection.id, limit);
+  }
+
+  /** When the connection was last synced (ISO), for membership answers. */
+  async lastSyncedAt(connectionId: string): Promise<string | undefined> {
+    return (await this.options.store.getState(connectionId)).lastSyncedAt;
+  }
+}
