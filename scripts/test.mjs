@@ -8,8 +8,8 @@
 // time with GATEHOUSE_TEST_ENGINE=postgres, each test in a schema of its own. Without the URL that second pass is
 // skipped, and the summary says so loudly. Naming files runs them once, on GATEHOUSE_TEST_ENGINE (default sqlite).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 function findTests(dir) {
   const found = [];
@@ -22,10 +22,23 @@ function findTests(dir) {
   return found;
 }
 
-/** Tests whose store follows GATEHOUSE_TEST_ENGINE (test/postgres/** picks its engines itself). */
-const ENGINE_AWARE = /test-database\.js|gatehouse-fixture\.js|server-harness\.js/;
+/**
+ * Tests whose store follows GATEHOUSE_TEST_ENGINE: they (or a helper they import from test/, followed two levels
+ * deep) use the test-database helper or the gatehouse fixture. test/postgres/** picks its engines itself.
+ */
+const ENGINE_AWARE = /test-database\.js|gatehouse-fixture\.js/;
+function usesEngineAwareStore(file, depth) {
+  const text = readFileSync(file, 'utf8');
+  if (ENGINE_AWARE.test(text)) return true;
+  if (depth === 0) return false;
+  for (const [, spec] of text.matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)) {
+    const imported = join(dirname(file), `${spec}.ts`);
+    if (imported.startsWith('test') && existsSync(imported) && usesEngineAwareStore(imported, depth - 1)) return true;
+  }
+  return false;
+}
 function followsEngine(file) {
-  return !file.startsWith(join('test', 'postgres')) && ENGINE_AWARE.test(readFileSync(file, 'utf8'));
+  return !file.startsWith(join('test', 'postgres')) && usesEngineAwareStore(file, 2);
 }
 
 function run(label, targets, env) {
@@ -52,6 +65,13 @@ if (files.length > 0) {
 
 const all = ['src', 'test'].flatMap((d) => findTests(d)).sort();
 const databaseUrl = process.env.GATEHOUSE_TEST_DATABASE_URL?.trim();
+if (process.env.GATEHOUSE_TEST_DRY_RUN) {
+  // Shows what each pass would run, without running it.
+  process.stdout.write(
+    `SQLite pass:\n  ${all.join('\n  ')}\nPostgreSQL pass:\n  ${all.filter(followsEngine).join('\n  ')}\n`,
+  );
+  process.exit(0);
+}
 const summary = [];
 const sqliteStatus = run('SQLite: every test', all, { GATEHOUSE_TEST_ENGINE: 'sqlite' });
 summary.push(`SQLite pass (${all.length} files): ${sqliteStatus === 0 ? 'passed' : 'FAILED'}`);
