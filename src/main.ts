@@ -1,13 +1,21 @@
+import { type ActionService, createActionService } from './actions/action-service.js';
+import { createDirectoryMembershipChecker } from './actions/directory-membership-checker.js';
+import { createLocalDirectoryUpdates } from './actions/local-directory-updates.js';
+import type { AuditLog } from './audit/ports.js';
 import { ConnectionService } from './connections/connection-service.js';
 import { BUILT_IN_CONNECTION_TYPES, createConnectionTypeRegistry } from './connections/connection-types.js';
 import { type Clock, systemClock } from './core/clock.js';
 import { type Logger, silentLogger } from './core/logger.js';
 import type { KeyRing } from './crypto/key-ring.js';
 import { openKeyRing } from './crypto/open-key-ring.js';
+import { DirectoryService } from './directory/directory-service.js';
 import { ConnectionDoctor } from './doctor/connection-doctor.js';
 import { createDoctorEntra } from './entra/doctor-entra.js';
+import { createEntraActionConnections } from './entra/entra-action-connections.js';
 import { TokenProviderRegistry } from './entra/token-provider-registry.js';
 import { createTokenStateRecorder } from './entra/token-state-recorder.js';
+import { createAuditLogRepository } from './store/audit-log-repository.js';
+import { createDirectoryRepository } from './store/directory-repository.js';
 import { createKyselyConnectionRepository } from './store/kysely-connection-repository.js';
 import { createKyselyMetaStore } from './store/kysely-meta-store.js';
 import { type OpenedDatabase, openDatabase } from './store/open-database.js';
@@ -35,6 +43,12 @@ export interface Gatehouse {
   readonly tokens: TokenProviderRegistry;
   /** The connection test (`connections test`, the REST API and the UI). */
   readonly doctor: ConnectionDoctor;
+  /** The local directory per connection (users, groups, memberships) with the in-memory membership index. */
+  readonly directory: DirectoryService;
+  /** The audit log (actions' writes; the server adds logins and admin changes). */
+  readonly audit: AuditLog;
+  /** Identity actions: `actions.run(connectionName, actionName, input, actor)` (docs/actions.md). */
+  readonly actions: ActionService;
   readonly keyRing: KeyRing;
   /** `env` when the master key came from GATEHOUSE_MASTER_KEY, `file` for master.key. */
   readonly keySource: 'env' | 'file';
@@ -79,8 +93,28 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       clock,
       logger: logger.child({ component: 'doctor' }),
     });
+    const directory = new DirectoryService({ store: createDirectoryRepository(store.db), clock });
+    const audit = createAuditLogRepository(store.db, clock);
+    const actions = createActionService({
+      connections: createEntraActionConnections({
+        resolveSettings: (name) => connections.resolveEntraSettings(name),
+        tokens,
+        clock,
+        logger: logger.child({ component: 'actions' }),
+      }),
+      directory: createLocalDirectoryUpdates({ writer: directory, reader: directory.reader }),
+      membership: createDirectoryMembershipChecker({
+        connectionId: async (name) => (await connections.get(name)).id,
+        local: (connectionId, user, group) => directory.checkMembership(connectionId, user, group),
+      }),
+      audit,
+      logger: logger.child({ component: 'actions' }),
+    });
     return {
       dataDir: options.dataDir,
+      directory,
+      audit,
+      actions,
       connections,
       tokens,
       doctor,

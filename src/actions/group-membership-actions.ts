@@ -98,7 +98,7 @@ async function addMembers({ connection, directory }: ActionContext, group: Group
     else if (response.status === 400 && current.has(key.toLowerCase())) outcome.unchanged.push(key);
     else recordFailure(outcome, key, itemError(response), `Object '${key}' does not exist in the tenant.`);
   }
-  await directory.membersAdded(connection.id, group.id, [...outcome.changed, ...outcome.unchanged]);
+  await directory.membersAdded(connection.id, group, [...outcome.changed, ...outcome.unchanged]);
   return finish(outcome);
 }
 
@@ -116,7 +116,7 @@ async function removeMembers({ connection, directory }: ActionContext, group: Gr
     else if (response.status === 404) outcome.unchanged.push(key);
     else recordFailure(outcome, key, itemError(response));
   }
-  await directory.membersRemoved(connection.id, group.id, [...outcome.changed, ...outcome.unchanged]);
+  await directory.membersRemoved(connection.id, group, [...outcome.changed, ...outcome.unchanged]);
   return finish(outcome);
 }
 

@@ -1,11 +1,16 @@
-import type { DirectoryUser, MemberType } from '../directory/directory-model.js';
+import type { DirectoryGroup, DirectoryUser, MemberType } from '../directory/directory-model.js';
 import type { DirectoryReader, DirectoryWriter } from '../directory/ports.js';
-import type { DirectoryUserRecord, LocalDirectoryUpdates } from './ports.js';
+import type { DirectoryGroupRecord, DirectoryUserRecord, LocalDirectoryUpdates } from './ports.js';
 
 export interface LocalDirectoryUpdatesOptions {
   /** The DirectoryService (it keeps the in-memory membership index current), not the bare repository. */
   readonly writer: Pick<DirectoryWriter, 'applyChanges'>;
   readonly reader: Pick<DirectoryReader, 'getGroup'>;
+  /**
+   * The connection's sync policy for disabled users (product.md section 7: excluded by default). An excluded user is
+   * dropped from the local directory with its memberships kept, exactly as a sync would do it.
+   */
+  readonly excludesDisabledUsers?: (connectionId: string) => Promise<boolean>;
 }
 
 function text(value: unknown): string | null {
@@ -26,31 +31,47 @@ function toDirectoryUser(user: DirectoryUserRecord): DirectoryUser {
   };
 }
 
+function toDirectoryGroup(group: DirectoryGroupRecord): DirectoryGroup {
+  return {
+    id: group.id,
+    displayName: group.displayName ?? '',
+    description: group.description ?? null,
+    mailEnabled: group.mailEnabled === true,
+    securityEnabled: group.securityEnabled === true,
+    groupTypes: group.groupTypes ?? [],
+  };
+}
+
 /**
  * Writes the result of an action into the local directory in one transaction per write, so a membership check right
  * after `groups add-member` answers from the new state without waiting for a sync.
  */
 export function createLocalDirectoryUpdates(options: LocalDirectoryUpdatesOptions): LocalDirectoryUpdates {
+  const excludesDisabled = options.excludesDisabledUsers ?? (async () => true);
   /** A member id that is a known local group is linked as a group; anything else as a user. */
   async function memberType(connectionId: string, id: string): Promise<MemberType> {
     return (await options.reader.getGroup(connectionId, id)) ? 'group' : 'user';
   }
   return {
-    userChanged: (connectionId, user) =>
-      options.writer.applyChanges(connectionId, { upsertUsers: [toDirectoryUser(user)] }),
+    async userChanged(connectionId, user) {
+      const excluded = user.accountEnabled === false && (await excludesDisabled(connectionId));
+      await options.writer.applyChanges(
+        connectionId,
+        excluded ? { excludeUserIds: [user.id] } : { upsertUsers: [toDirectoryUser(user)] },
+      );
+    },
     userDeleted: (connectionId, userId) => options.writer.applyChanges(connectionId, { removeUserIds: [userId] }),
-    async membersAdded(connectionId, groupId, memberIds) {
-      if (memberIds.length === 0) return;
+    async membersAdded(connectionId, group, memberIds) {
       const addMemberships = [];
       for (const memberId of memberIds) {
-        addMemberships.push({ groupId, memberId, memberType: await memberType(connectionId, memberId) });
+        addMemberships.push({ groupId: group.id, memberId, memberType: await memberType(connectionId, memberId) });
       }
-      await options.writer.applyChanges(connectionId, { addMemberships });
+      await options.writer.applyChanges(connectionId, { upsertGroups: [toDirectoryGroup(group)], addMemberships });
     },
-    async membersRemoved(connectionId, groupId, memberIds) {
-      if (memberIds.length === 0) return;
+    async membersRemoved(connectionId, group, memberIds) {
       await options.writer.applyChanges(connectionId, {
-        removeMemberships: memberIds.map((memberId) => ({ groupId, memberId })),
+        upsertGroups: [toDirectoryGroup(group)],
+        removeMemberships: memberIds.map((memberId) => ({ groupId: group.id, memberId })),
       });
     },
   };

@@ -34,6 +34,16 @@ export interface DirectoryUserRecord {
   readonly [property: string]: unknown;
 }
 
+/** A group as actions write it into the local directory (Graph property names). */
+export interface DirectoryGroupRecord {
+  readonly id: string;
+  readonly displayName?: string | null;
+  readonly description?: string | null;
+  readonly mailEnabled?: boolean | null;
+  readonly securityEnabled?: boolean | null;
+  readonly groupTypes?: readonly string[];
+}
+
 /**
  * Keeps the local directory current right after a write (product.md section 4: a membership check right after
  * `groups add-member` answers from the new state). Implemented over the directory store; the directory's own
@@ -42,8 +52,9 @@ export interface DirectoryUserRecord {
 export interface LocalDirectoryUpdates {
   userChanged(connectionId: string, user: DirectoryUserRecord): Promise<void>;
   userDeleted(connectionId: string, userId: string): Promise<void>;
-  membersAdded(connectionId: string, groupId: string, memberIds: readonly string[]): Promise<void>;
-  membersRemoved(connectionId: string, groupId: string, memberIds: readonly string[]): Promise<void>;
+  /** The group as Graph just returned it is stored too, so a check right after the write can name it. */
+  membersAdded(connectionId: string, group: DirectoryGroupRecord, memberIds: readonly string[]): Promise<void>;
+  membersRemoved(connectionId: string, group: DirectoryGroupRecord, memberIds: readonly string[]): Promise<void>;
 }
 
 /** The membership answer of product.md section 4 (`membership check --json`). */

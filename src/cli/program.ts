@@ -1,8 +1,11 @@
 import { Command } from 'commander';
 import type { CliContextController } from './cli-context.js';
+import { registerActionCommands } from './commands/action.js';
 import { registerConnectionCommands } from './commands/connections.js';
 import { registerConnectionTestCommand } from './commands/connections-test.js';
+import { registerGroupCommands } from './commands/groups.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerUserCommands } from './commands/users.js';
 import { registerKeyCommands } from './commands/keys.js';
 
 /**
@@ -28,5 +31,8 @@ export function createProgram(ctx: CliContextController): Command {
   registerConnectionTestCommand(connections, ctx);
   registerKeyCommands(program, ctx);
   registerMigrateCommand(program, ctx);
+  registerUserCommands(program, ctx);
+  registerGroupCommands(program, ctx);
+  registerActionCommands(program, ctx);
   return program;
 }
