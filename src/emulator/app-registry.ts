@@ -24,6 +24,8 @@ export interface EmulatedApp {
   delegatedPermissions: string[];
   /** Whether an admin granted consent for the application permissions. Without it the token has no `roles`. */
   adminConsented: boolean;
+  /** Holds a directory role (e.g. User Administrator) that lets it change privileged users and role-assignable groups. */
+  canManagePrivileged: boolean;
 }
 
 /** What a test asks for; everything has a sensible default (an enabled, consented app with one valid secret). */
@@ -37,6 +39,8 @@ export interface RegisterAppOptions {
   delegatedPermissions?: string[];
   /** Default true. */
   adminConsented?: boolean;
+  /** Default false: writes on admins and role-assignable groups answer 403, as for a real app without a directory role. */
+  canManagePrivileged?: boolean;
   /** A secret to create (default: one valid for a year). `false` = no secret. */
   secret?: false | { secretId?: string; value?: string; expiresAt?: Date };
   /** PEM certificates (public part) to upload. */
@@ -82,6 +86,7 @@ export class AppRegistry {
       applicationPermissions: [...(options.applicationPermissions ?? [])],
       delegatedPermissions: [...(options.delegatedPermissions ?? [])],
       adminConsented: options.adminConsented ?? true,
+      canManagePrivileged: options.canManagePrivileged ?? false,
     };
     this.apps.set(clientId, app);
     return describeApp(app);

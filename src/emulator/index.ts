@@ -1,9 +1,16 @@
 import { type Clock, systemClock } from '../core/clock.js';
 import { AppRegistry, describeApp, type RegisterAppOptions, type RegisteredApp } from './app-registry.js';
 import { readCertificate } from './certificate.js';
+import { DirectoryApi } from './directory-api.js';
+import { DirectoryState } from './directory-state.js';
 import type { EmulatorRequest, EmulatorResponse, RequestIdentity } from './emulator-http.js';
 import { json } from './emulator-http.js';
 import { type ChosenFaults, FaultPlan, type FaultSpec } from './fault-plan.js';
+import { type GenerateOptions, generateDirectory } from './generate-directory.js';
+import { runBatch } from './graph/batch.js';
+import { type DeltaSettings, defaultDeltaSettings } from './graph/delta-settings.js';
+import { handleGraph } from './graph/graph-handler.js';
+import { GraphThrottle, type ThrottleSettings } from './graph/throttle.js';
 import { listen } from './http-listener.js';
 import { handleLogin } from './login-routes.js';
 import { RequestLog, type RequestLogEntry } from './request-log.js';
@@ -13,7 +20,11 @@ import { TokenSigner } from './token-signer.js';
 
 export type { RegisterAppOptions, RegisteredApp } from './app-registry.js';
 export { createSelfSignedCertificate, readCertificate, type TestCertificate } from './certificate.js';
+export type { DirectoryApi, DirectorySnapshot, EmulatedGroup, EmulatedObject } from './directory-api.js';
 export type { ChosenFaults, FaultSpec } from './fault-plan.js';
+export type { GeneratedSummary, GenerateOptions } from './generate-directory.js';
+export type { DeltaSettings } from './graph/delta-settings.js';
+export type { ThrottleSettings } from './graph/throttle.js';
 export type { RequestLogEntry } from './request-log.js';
 export type { TenantIdentity } from './tenant-identity.js';
 
@@ -41,6 +52,17 @@ export interface EmulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Added latency on every request, default 0. */
   latencyMs?: number;
+  /** Generate a directory: N users, M groups (default 0/0: an empty tenant you fill through `directory`). */
+  users?: number;
+  groups?: number;
+  /** Fine-tuning of the generated data (devices, service principals, nesting depth, admins). */
+  generate?: Partial<Omit<GenerateOptions, 'users' | 'groups' | 'seed' | 'domain'>>;
+  /** Graph throttling as the service does it (facts C.8). Default off. */
+  throttling?: boolean | Partial<ThrottleSettings>;
+  /** Fraction (0–1) of Graph requests answered 429 with Retry-After (the CLI's --throttle-rate). Default 0. */
+  throttleRate?: number;
+  /** Delta paging knobs; defaults are the real service's (200 objects / 500 member links per page). */
+  delta?: Partial<DeltaSettings>;
 }
 
 export interface EmulatorConnection {
@@ -83,6 +105,14 @@ export interface Emulator {
   addSecret(clientId: string, options?: { expiresAt?: Date }): { secretId: string; secretValue: string };
   /** Uploads a certificate (PEM); returns its thumbprints. */
   addCertificate(clientId: string, certificatePem: string): { thumbprintSha256: string; thumbprintSha1: string };
+  /** Test-side mutations and truth: create/update/disable/delete users and groups, memberships, snapshot. */
+  readonly directory: DirectoryApi;
+  /** Invalidates every delta and skip token issued so far: their next use answers 410 Gone. */
+  expireDeltaTokens(): void;
+  /** Changes delta paging knobs (page caps, replay/empty-page quirks, token lifetime). */
+  configureDelta(settings: Partial<Omit<DeltaSettings, 'epoch'>>): void;
+  /** Turns throttling on or off, or changes its budgets. */
+  setThrottling(settings: boolean | Partial<ThrottleSettings>): void;
   requestLog(): RequestLogEntry[];
   clearRequestLog(): void;
   readonly faults: EmulatorFaults;
@@ -129,21 +159,38 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const tokenLifetime = options.tokenLifetimeSeconds ?? 3599;
 
   const loginDeps = { tenant, apps, signer, now, tokenLifetimeSeconds: () => tokenLifetime, tokenFaults };
-
-  const dispatch = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
-    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
-    const who: RequestIdentity = {};
-    const requestId = randomGuid();
-    let response = await handleLogin(req, loginDeps, who);
-    const kind: RequestLogEntry['kind'] = response
-      ? req.url.pathname.toLowerCase().endsWith('/token')
-        ? 'token'
-        : 'discovery'
-      : 'other';
-    response ??= json(404, {
-      error: { code: 'Request_ResourceNotFound', message: `No route for ${req.url.pathname}` },
+  const dir = new DirectoryState(clock);
+  if ((options.users ?? 0) > 0 || (options.groups ?? 0) > 0)
+    generateDirectory(dir, {
+      ...options.generate,
+      users: options.users ?? 0,
+      groups: options.groups ?? 0,
+      seed,
+      domain,
     });
-    const app = who.clientId ? apps.get(who.clientId) : undefined;
+  const delta: DeltaSettings = { ...defaultDeltaSettings(), ...options.delta, epoch: 0 };
+  const throttle = new GraphThrottle(
+    { enabled: false, ...throttleSettings(options.throttling) },
+    () => dir.users.length,
+    () => clock.nowMs(),
+  );
+  if (options.throttleRate) graphFaults.setRate(options.throttleRate, { status: 429 });
+  const graphDeps = {
+    dir,
+    tenant,
+    delta,
+    signer,
+    faults: graphFaults,
+    throttle,
+    canManagePrivileged: (clientId: string) => apps.get(clientId)?.canManagePrivileged ?? false,
+  };
+
+  const record = (
+    req: EmulatorRequest,
+    kind: RequestLogEntry['kind'],
+    response: EmulatorResponse,
+    who: RequestIdentity,
+  ) => {
     log.add({
       time: now().toISOString(),
       kind,
@@ -151,10 +198,43 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       path: req.url.pathname + req.url.search,
       status: response.status,
       clientId: who.clientId,
-      app: app?.displayName,
+      app: who.clientId ? apps.get(who.clientId)?.displayName : undefined,
       errorCode: who.errorCode,
-      requestId,
+      requestId: response.headers['request-id'] ?? randomGuid(),
     });
+  };
+
+  const graph = (req: EmulatorRequest, who: RequestIdentity): EmulatorResponse => {
+    const segments = req.url.pathname.split('/').slice(2).filter(Boolean).map(decodeURIComponent);
+    if (segments.length === 1 && segments[0] === '$batch' && req.method === 'POST') {
+      return handleGraph(req, [], graphDeps, who, (outer) =>
+        runBatch(outer, (inner) => {
+          const innerWho: RequestIdentity = {};
+          const response = graph(inner, innerWho);
+          record(inner, 'batch-item', response, innerWho);
+          return response;
+        }),
+      );
+    }
+    return handleGraph(req, segments, graphDeps, who);
+  };
+
+  const dispatch = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
+    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+    const who: RequestIdentity = {};
+    let kind: RequestLogEntry['kind'] = 'other';
+    let response: EmulatorResponse | undefined;
+    if (req.url.pathname === '/v1.0' || req.url.pathname.startsWith('/v1.0/')) {
+      kind = 'graph';
+      response = graph(req, who);
+    } else {
+      response = await handleLogin(req, loginDeps, who);
+      if (response) kind = req.url.pathname.toLowerCase().endsWith('/token') ? 'token' : 'discovery';
+    }
+    response ??= json(404, {
+      error: { code: 'NotFound', message: `The emulator has no route for ${req.url.pathname}.` },
+    });
+    record(req, kind, response, who);
     return response;
   };
 
@@ -197,6 +277,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       apps.require(clientId).certificates.push(cert);
       return { thumbprintSha256: cert.thumbprintSha256, thumbprintSha1: cert.thumbprintSha1 };
     },
+    directory: new DirectoryApi(dir, domain),
+    expireDeltaTokens: () => {
+      delta.epoch += 1;
+    },
+    configureDelta: (settings) => {
+      Object.assign(delta, settings, { epoch: delta.epoch });
+    },
+    setThrottling: (settings) => {
+      Object.assign(throttle.settings, throttleSettings(settings));
+    },
     requestLog: () => log.list(),
     clearRequestLog: () => log.clear(),
     faults: {
@@ -215,4 +305,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     stop: () => server.close(),
   };
+}
+
+function throttleSettings(value: boolean | Partial<ThrottleSettings> | undefined): Partial<ThrottleSettings> {
+  if (value === undefined) return {};
+  return typeof value === 'boolean' ? { enabled: value } : { enabled: true, ...value };
 }

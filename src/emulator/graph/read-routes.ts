@@ -1,0 +1,179 @@
+import type { DirObject } from '../directory-state.js';
+import { castKind, collectionPage } from './collection-page.js';
+import type { GraphContext, RouteResult } from './graph-context.js';
+import { GraphError, graphErrors } from './graph-error.js';
+import { checkSelect, shape } from './graph-shapes.js';
+import { compileFilter, compileSearch, type Predicate } from './odata-filter.js';
+import { isEventual } from './odata-query.js';
+import { PERMISSIONS } from './permissions.js';
+
+/** GET /users and GET /groups with $select, $top, $filter, $search (+ ConsistencyLevel), $count. */
+export function listObjects(ctx: GraphContext, kind: 'user' | 'group'): RouteResult {
+  ctx.require(kind === 'user' ? PERMISSIONS.readUsers : PERMISSIONS.readGroups);
+  checkSelect(kind, ctx.query.select);
+  const advanced = isEventual(ctx.req.headers) && ctx.query.count;
+  if (ctx.query.orderby && ctx.query.filter && !advanced)
+    throw graphErrors.unsupportedQuery('Sorting not supported for current query.');
+  const predicates: Predicate[] = [];
+  if (ctx.query.filter) predicates.push(compileFilter(ctx.query.filter, advanced));
+  if (ctx.query.search !== undefined) {
+    const fields =
+      kind === 'user'
+        ? ['displayName', 'mail', 'userPrincipalName', 'givenName', 'surname']
+        : ['displayName', 'mail', 'description'];
+    predicates.push(compileSearch(ctx.query.search, isEventual(ctx.req.headers), fields));
+  }
+  return collectionPage(ctx, {
+    source: kind === 'user' ? ctx.dir.users : ctx.dir.groups,
+    context: kind === 'user' ? 'users' : 'groups',
+    predicate: predicates.length > 0 ? (p, id) => predicates.every((f) => f(p, id)) : undefined,
+  });
+}
+
+/** GET /users/{id | userPrincipalName} and GET /groups/{id}. */
+export function getObject(ctx: GraphContext, kind: 'user' | 'group', key: string): RouteResult {
+  ctx.require(kind === 'user' ? PERMISSIONS.readUsers : PERMISSIONS.readGroups);
+  checkSelect(kind, ctx.query.select);
+  const obj = requireObject(ctx, key, kind);
+  const selectSuffix = ctx.query.select ? `(${ctx.query.select.join(',')})` : '';
+  return {
+    status: 200,
+    body: {
+      '@odata.context': `${ctx.root}/$metadata#${kind}s${selectSuffix}/$entity`,
+      ...shape(obj, ctx.query.select),
+    },
+  };
+}
+
+export function requireObject(ctx: GraphContext, key: string, kind?: DirObject['kind']): DirObject {
+  const obj = kind === 'group' ? ctx.dir.find(key, 'group') : ctx.dir.find(key, kind);
+  if (!obj) throw graphErrors.notFound(key);
+  return obj;
+}
+
+/** GET /groups/{id}/members|transitiveMembers[/microsoft.graph.user]. */
+export function listMembers(
+  ctx: GraphContext,
+  groupId: string,
+  transitive: boolean,
+  cast: string | undefined,
+): RouteResult {
+  ctx.require(PERMISSIONS.readGroups);
+  const group = requireObject(ctx, groupId, 'group');
+  const kind = castKind(cast);
+  const source = transitive ? ctx.dir.transitiveMembers(group.ix) : (group.members ?? []);
+  const predicate = ctx.query.filter
+    ? compileFilter(ctx.query.filter, isEventual(ctx.req.headers) && ctx.query.count)
+    : undefined;
+  return collectionPage(ctx, {
+    source,
+    context: kind ? `${kind}s` : 'directoryObjects',
+    predicate,
+    withType: true,
+    kindFilter: kind,
+  });
+}
+
+/** GET /users|groups/{id}/memberOf|transitiveMemberOf[/microsoft.graph.group]. */
+export function listMemberOf(
+  ctx: GraphContext,
+  owner: 'users' | 'groups' | 'directoryObjects',
+  id: string,
+  transitive: boolean,
+  cast: string | undefined,
+): RouteResult {
+  ctx.require(ownerRequirement(owner));
+  const obj = requireObject(ctx, id, owner === 'users' ? 'user' : owner === 'groups' ? 'group' : undefined);
+  const kind = castKind(cast);
+  const source = transitive ? ctx.dir.transitiveMemberOf(obj.ix) : [...ctx.dir.memberOf(obj.ix)];
+  return collectionPage(ctx, {
+    source,
+    context: kind ? `${kind}s` : 'directoryObjects',
+    withType: true,
+    kindFilter: kind,
+  });
+}
+
+function ownerRequirement(owner: 'users' | 'groups' | 'directoryObjects') {
+  if (owner === 'directoryObjects') return PERMISSIONS.directoryRead;
+  return owner === 'users' ? PERMISSIONS.userMembership : PERMISSIONS.readGroups;
+}
+
+/**
+ * POST …/checkMemberGroups {groupIds ≤ 20}, checkMemberObjects {ids ≤ 20}, getMemberGroups / getMemberObjects
+ * {securityEnabledOnly} (≤ 11,000 results). Transitive.
+ */
+export function memberFunctions(
+  ctx: GraphContext,
+  owner: 'users' | 'groups' | 'directoryObjects',
+  id: string,
+  fn: string,
+): RouteResult {
+  ctx.require(ownerRequirement(owner));
+  const obj = requireObject(ctx, id, owner === 'users' ? 'user' : owner === 'groups' ? 'group' : undefined);
+  const body = ctx.jsonBody();
+  const groups = ctx.dir.transitiveMemberOf(obj.ix).map((ix) => ctx.dir.objects[ix] as DirObject);
+  const context = `${ctx.root}/$metadata#Collection(Edm.String)`;
+  if (fn === 'checkMemberGroups' || fn === 'checkMemberObjects') {
+    const field = fn === 'checkMemberGroups' ? 'groupIds' : 'ids';
+    const ids = body[field];
+    if (!Array.isArray(ids) || ids.some((v) => typeof v !== 'string'))
+      throw graphErrors.badRequest(`Invalid value specified for property '${field}' of resource 'DirectoryObject'.`);
+    if (ids.length > 20)
+      throw new GraphError(
+        400,
+        'Request_BadRequest',
+        `The number of elements in '${field}' exceeds the maximum of 20.`,
+      );
+    const mine = new Set(groups.map((g) => g.id.toLowerCase()));
+    return {
+      status: 200,
+      body: { '@odata.context': context, value: (ids as string[]).filter((g) => mine.has(g.toLowerCase())) },
+    };
+  }
+  const securityOnly = body.securityEnabledOnly;
+  if (typeof securityOnly !== 'boolean')
+    throw graphErrors.badRequest("Property 'securityEnabledOnly' is required but is empty or missing.");
+  const value = groups.filter((g) => !securityOnly || g.props.securityEnabled === true).map((g) => g.id);
+  if (value.length > 11_000)
+    throw new GraphError(
+      400,
+      'Directory_ResultSizeLimitExceeded',
+      'Request processing failed: the result size limit of 11000 has been exceeded.',
+    );
+  return { status: 200, body: { '@odata.context': context, value } };
+}
+
+/** GET /directoryObjects/{id}: any kind, with its @odata.type. */
+export function getDirectoryObject(ctx: GraphContext, id: string): RouteResult {
+  ctx.require(PERMISSIONS.directoryRead);
+  const obj = requireObject(ctx, id);
+  return {
+    status: 200,
+    body: { '@odata.context': `${ctx.root}/$metadata#directoryObjects/$entity`, ...shape(obj, ctx.query.select, true) },
+  };
+}
+
+/** GET /organization: the tenant (gatehouse's doctor may use it to show the tenant's name). */
+export function getOrganization(ctx: GraphContext): RouteResult {
+  ctx.require(PERMISSIONS.readOrganization);
+  return {
+    status: 200,
+    body: {
+      '@odata.context': `${ctx.root}/$metadata#organization`,
+      value: [
+        {
+          id: ctx.tenant.id,
+          displayName: ctx.tenant.displayName,
+          verifiedDomains: ctx.tenant.verifiedDomains.map((name, i) => ({
+            capabilities: 'Email, OfficeCommunicationsOnline',
+            isDefault: i === 0,
+            isInitial: name.endsWith('.onmicrosoft.com'),
+            name,
+            type: 'Managed',
+          })),
+        },
+      ],
+    },
+  };
+}
