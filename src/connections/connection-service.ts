@@ -79,6 +79,7 @@ export class ConnectionService {
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
     };
+    this.traceParameters(name, built);
     await this.options.repository.insert(connection);
     this.options.logger.info({ connection: name, connectionId: connection.id }, 'connection created');
     return { connection, trimmed: built.trimmed, warnings: built.warnings };
@@ -120,6 +121,7 @@ export class ConnectionService {
       parameters: built.parameters,
       updatedAt: now.toISOString(),
     };
+    this.traceParameters(next.name, built);
     const saved = await this.options.repository.update(next, expectedVersion);
     this.options.logger.info(
       { connection: saved.name, connectionId: saved.id, version: saved.version },
@@ -185,6 +187,14 @@ export class ConnectionService {
         ),
       keyCheck,
     );
+  }
+
+  /** Keys and secret fingerprints only: the values never reach a log line. */
+  private traceParameters(name: string, built: { parameters: readonly StoredParameter[]; trimmed: string[] }): void {
+    const parameters = built.parameters.map((p) =>
+      p.secret ? { key: p.key, fingerprint: p.fingerprint } : { key: p.key },
+    );
+    this.options.logger.trace({ connection: name, parameters, trimmed: built.trimmed }, 'parameters validated');
   }
 
   private reseal(parameter: StoredParameter & { secret: true }): StoredParameter {

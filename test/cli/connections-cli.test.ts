@@ -251,9 +251,14 @@ describe('gatehouse connections (CLI, in-process)', () => {
     const gatehouse = await h.open();
     const copy = await gatehouse.connections.resolveEntraSettings('ms entraid (copy)');
     assert.equal(copy.credential.kind === 'secret' && copy.credential.secret.reveal(), SECRET);
-    const [a, b] = await Promise.all(['MS EntraID', 'MS EntraID (copy)'].map((n) => gatehouse.connections.get(n)));
-    const envelope = (c: typeof a) => c.parameters.find((p) => p.key === 'ClientSecret');
-    assert.notEqual(envelope(a)?.secret && envelope(a), envelope(b)?.secret && envelope(b));
+    const a = await gatehouse.connections.get('MS EntraID');
+    const b = await gatehouse.connections.get('MS EntraID (copy)');
+    const envelope = (c: typeof a) => {
+      const p = c.parameters.find((q) => q.key === 'ClientSecret');
+      return p?.secret ? p.envelope : undefined;
+    };
+    assert.ok(envelope(a) && envelope(b));
+    assert.notEqual(envelope(a), envelope(b), 'the copy is sealed anew');
     assert.notEqual(a.id, b.id);
   });
 
