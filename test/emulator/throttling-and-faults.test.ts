@@ -40,7 +40,7 @@ describe('emulator throttling and fault injection', () => {
       `Tenant_Application/ReadWrite/${emulator.connection.ClientID}/${emulator.tenant.id}`,
     );
     assert.equal(throttled?.headers.get('x-ms-throttle-information'), 'ResourceUnitLimitExceeded');
-    assert.equal((throttled?.body as { error: { code: string } }).error.code, 'TooManyRequests');
+    assert.equal((throttled?.body as { error?: { code: string } } | undefined)?.error?.code, 'TooManyRequests');
     clock.advance(Number(throttled?.headers.get('retry-after')) * 1000);
     assert.equal((await call('GET', '/users')).status, 200);
     emulator.setThrottling(false);
