@@ -83,8 +83,8 @@ export class SyncService {
     return new Date(this.clock.nowMs() + this.leaseMs).toISOString();
   }
 
-  private async takeLease(connectionId: string, name: string): Promise<void> {
-    const { store, leaseOwner } = this.options;
+  private async takeLease(connectionId: string, name: string, leaseOwner: string): Promise<void> {
+    const { store } = this.options;
     const now = this.clock.now().toISOString();
     if (await store.acquireLease(connectionId, leaseOwner, now, this.untilIso())) return;
     const holder = await store.leaseHolder(connectionId);
@@ -105,14 +105,17 @@ export class SyncService {
   ): Promise<SyncReport> {
     const connection = await this.options.connection(name);
     const source = await this.options.createSource(name);
-    await this.takeLease(connection.id, connection.name);
+    // One owner per run (host/pid/instance#run): two runs in one process exclude each other too.
+    const runId = randomUUID();
+    const leaseOwner = `${this.options.leaseOwner}#${runId}`;
+    await this.takeLease(connection.id, connection.name, leaseOwner);
     const renew = setInterval(() => {
-      this.options.store.renewLease(connection.id, this.options.leaseOwner, this.untilIso()).catch(() => {});
+      this.options.store.renewLease(connection.id, leaseOwner, this.untilIso()).catch(() => {});
     }, this.leaseMs / 3);
     renew.unref();
     const started = this.clock.now();
     const run: SyncRunRecord = {
-      id: randomUUID(),
+      id: runId,
       connectionId: connection.id,
       startedAt: started.toISOString(),
       mode: 'incremental',
@@ -168,7 +171,7 @@ export class SyncService {
     } finally {
       clearInterval(renew);
       if (!run.dryRun) this.options.onDirectoryChanged?.(connection.id);
-      await this.options.store.releaseLease(connection.id, this.options.leaseOwner).catch(() => {});
+      await this.options.store.releaseLease(connection.id, leaseOwner).catch(() => {});
     }
   }
 
