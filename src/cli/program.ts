@@ -3,10 +3,11 @@ import type { CliContextController } from './cli-context.js';
 import { registerActionCommands } from './commands/action.js';
 import { registerConnectionCommands } from './commands/connections.js';
 import { registerConnectionTestCommand } from './commands/connections-test.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerGroupCommands } from './commands/groups.js';
+import { registerKeyCommands } from './commands/keys.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerUserCommands } from './commands/users.js';
-import { registerKeyCommands } from './commands/keys.js';
 
 /**
  * The command tree. Each group registers itself with one line below; a group's `register…` function receives the
@@ -30,6 +31,7 @@ export function createProgram(ctx: CliContextController): Command {
   const connections = registerConnectionCommands(program, ctx);
   registerConnectionTestCommand(connections, ctx);
   registerKeyCommands(program, ctx);
+  registerDemoCommand(program, ctx);
   registerMigrateCommand(program, ctx);
   registerUserCommands(program, ctx);
   registerGroupCommands(program, ctx);
