@@ -94,7 +94,9 @@ export const userCreate = defineAction({
           passwordProfile: { password, forceChangePasswordNextSignIn: input.forceChangePasswordNextSignIn ?? true },
         },
       });
-      created = { ...parseUser(response.body), accountEnabled };
+      // Graph answers with its default property set; what we set ourselves fills in the rest (without a re-read,
+      // which replication delay may answer with 404 right after a create).
+      created = { ...input.properties, ...parseUser(response.body), mailNickname, accountEnabled };
     } catch (error) {
       throw explainConflict(error, { userPrincipalName: input.userPrincipalName, mailNickname });
     }
