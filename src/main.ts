@@ -2,6 +2,7 @@ import { type ActionService, createActionService } from './actions/action-servic
 import { createDirectoryMembershipChecker } from './actions/directory-membership-checker.js';
 import { createLocalDirectoryUpdates } from './actions/local-directory-updates.js';
 import type { AuditLog } from './audit/ports.js';
+import { type AccountService, createAccountService } from './accounts/account-service.js';
 import { ConnectionService } from './connections/connection-service.js';
 import { BUILT_IN_CONNECTION_TYPES, createConnectionTypeRegistry } from './connections/connection-types.js';
 import { type Clock, systemClock } from './core/clock.js';
@@ -12,18 +13,14 @@ import { DirectoryService } from './directory/directory-service.js';
 import { ConnectionDoctor } from './doctor/connection-doctor.js';
 import { createDoctorEntra } from './entra/doctor-entra.js';
 import { createEntraActionConnections } from './entra/entra-action-connections.js';
-import { createGraphClient } from './entra/graph-client.js';
-import { createGraphDirectorySource } from './entra/graph-directory-source.js';
 import { TokenProviderRegistry } from './entra/token-provider-registry.js';
 import { createTokenStateRecorder } from './entra/token-state-recorder.js';
+import { SqlAccountRepository } from './store/account-repository.js';
 import { createAuditLogRepository } from './store/audit-log-repository.js';
 import { createDirectoryRepository } from './store/directory-repository.js';
 import { createKyselyConnectionRepository } from './store/kysely-connection-repository.js';
 import { createKyselyMetaStore } from './store/kysely-meta-store.js';
 import { type OpenedDatabase, openDatabase } from './store/open-database.js';
-import { createSyncRepository } from './store/sync-repository.js';
-import { createLocalLeaseOwner } from './sync/local-lease-owner.js';
-import { SyncService } from './sync/sync-service.js';
 
 export interface GatehouseOptions {
   /** Where the SQLite file and master.key live (created when missing). */
@@ -50,12 +47,12 @@ export interface Gatehouse {
   readonly doctor: ConnectionDoctor;
   /** The local directory per connection (users, groups, memberships) with the in-memory membership index. */
   readonly directory: DirectoryService;
-  /** Directory sync runs, settings, schedules and history (`gatehouse sync ...`); progress on `sync.events`. */
-  readonly sync: SyncService;
   /** The audit log (actions' writes; the server adds logins and admin changes). */
   readonly audit: AuditLog;
   /** Identity actions: `actions.run(connectionName, actionName, input, actor)` (docs/actions.md). */
   readonly actions: ActionService;
+  /** Local accounts, sessions and API tokens of the server (`gatehouse accounts`, `gatehouse serve`). */
+  readonly accounts: AccountService;
   readonly keyRing: KeyRing;
   /** `env` when the master key came from GATEHOUSE_MASTER_KEY, `file` for master.key. */
   readonly keySource: 'env' | 'file';
@@ -100,38 +97,7 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       clock,
       logger: logger.child({ component: 'doctor' }),
     });
-    const syncStore = createSyncRepository(store.db);
-    const directoryStore = createDirectoryRepository(store.db);
-    const directory = new DirectoryService({
-      store: directoryStore,
-      clock,
-      lastSyncedAt: async (connectionId) => (await syncStore.getState(connectionId)).lastSyncedAt,
-    });
-    const leaseOwner = createLocalLeaseOwner();
-    const sync = new SyncService({
-      store: syncStore,
-      directory: directoryStore,
-      connection: async (name) => {
-        const found = await connections.get(name);
-        return { id: found.id, name: found.name };
-      },
-      createSource: async (name) => {
-        const settings = await connections.resolveEntraSettings(name);
-        const graph = createGraphClient({
-          settings,
-          tokenSource: tokens.forSettings(settings),
-          clock,
-          logger: logger.child({ component: 'sync' }),
-        });
-        return createGraphDirectorySource(graph);
-      },
-      resolveGroupId: async (connectionId, group) => (await directory.resolveGroup(connectionId, group)).id,
-      onDirectoryChanged: (connectionId) => directory.invalidate(connectionId),
-      leaseOwner: leaseOwner.owner,
-      isLeaseOwnerAlive: leaseOwner.isAlive,
-      clock,
-      logger: logger.child({ component: 'sync' }),
-    });
+    const directory = new DirectoryService({ store: createDirectoryRepository(store.db), clock });
     const audit = createAuditLogRepository(store.db, clock);
     const actions = createActionService({
       connections: createEntraActionConnections({
@@ -148,10 +114,11 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       audit,
       logger: logger.child({ component: 'actions' }),
     });
+    const accounts = createAccountService({ repository: new SqlAccountRepository(store.db), clock });
     return {
       dataDir: options.dataDir,
+      accounts,
       directory,
-      sync,
       audit,
       actions,
       connections,

@@ -14,6 +14,7 @@ import { defaultAccess, type RouteEntry } from './route-roles.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
+import { connectionRoutes } from './routes/connection-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import type { RouteDeps, ServerDeps } from './server-deps.js';
@@ -117,6 +118,7 @@ export async function buildApp(deps: ServerDeps): Promise<GatehouseApp> {
   await app.register(accountRoutes(routeDeps), { prefix: '/api/v1' });
   await app.register(tokenRoutes(routeDeps), { prefix: '/api/v1' });
   await app.register(auditRoutes(routeDeps), { prefix: '/api/v1' });
+  await app.register(connectionRoutes(routeDeps), { prefix: '/api/v1' });
   const hasUi = await registerWebUi(app, deps.webRoot);
   registerNotFound(app, hasUi);
   await app.ready();

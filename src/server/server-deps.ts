@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { MetricSources } from './metrics.js';
 import type { RequestAuditor } from './request-audit.js';
+import type { ServerServices } from './server-services.js';
 
 /** What the server needs, wired by the composition root (src/main.ts) or a test. */
 export interface ServerDeps {
@@ -14,6 +15,7 @@ export interface ServerDeps {
   logger: Logger;
   /** Throws when the store cannot be reached (drives /readyz). */
   checkReady: () => Promise<void>;
+  services: ServerServices;
   metrics?: MetricSources;
   /** Directory of the built web UI (dist/web); unset or missing = API only. */
   webRoot?: string;

@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createAccountService } from '../../src/accounts/account-service.js';
 import type { Role } from '../../src/accounts/roles.js';
 import { type Clock, systemClock } from '../../src/core/clock.js';
-import { silentLogger } from '../../src/core/logger.js';
 import { buildApp, type GatehouseApp } from '../../src/server/build-app.js';
+import { createServerDeps } from '../../src/server/create-server-deps.js';
 import { SqlAccountRepository } from '../../src/store/account-repository.js';
-import { createAuditLogRepository } from '../../src/store/audit-log-repository.js';
-import { openDatabase } from '../../src/store/open-database.js';
+import { type GatehouseFixture, startGatehouseFixture } from '../support/gatehouse-fixture.js';
 
 /** Cheap scrypt for tests (the real cost is exercised by the password hasher's own test). */
 export const TEST_PASSWORD_PARAMS = { cost: 1024, blockSize: 8, parallelization: 1 };
@@ -21,6 +17,7 @@ export interface Caller {
 export interface TestServer {
   app: GatehouseApp;
   accounts: ReturnType<typeof createAccountService>;
+  fixture: GatehouseFixture;
   /** Logs in a fresh session for the account with that role: cookie + CSRF header. */
   session(role: Role): Promise<Caller>;
   /** An API token with that role. */
@@ -38,13 +35,17 @@ export function cookiesFrom(setCookie: string | string[] | undefined): Record<st
   return cookies;
 }
 
-/** A real server over a fresh SQLite store with one account per role (username = role). */
-export async function startTestServer(options: { clock?: Clock; maxLoginFailures?: number } = {}): Promise<TestServer> {
+/**
+ * A real server over a real gatehouse (fresh store, emulator, one EntraID connection `entra-test`) with one account
+ * per role (username = role).
+ */
+export async function startTestServer(
+  options: { clock?: Clock; maxLoginFailures?: number; webRoot?: string } = {},
+): Promise<TestServer> {
   const clock = options.clock ?? systemClock;
-  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-server-'));
-  const store = await openDatabase({ dataDir: dir });
+  const fixture = await startGatehouseFixture({ ...(options.clock ? { clock } : {}) });
   const accounts = createAccountService({
-    repository: new SqlAccountRepository(store.db),
+    repository: new SqlAccountRepository(fixture.gatehouse.store.db),
     clock,
     passwordParams: TEST_PASSWORD_PARAMS,
     ...(options.maxLoginFailures ? { maxLoginFailures: options.maxLoginFailures } : {}),
@@ -52,18 +53,12 @@ export async function startTestServer(options: { clock?: Clock; maxLoginFailures
   for (const role of ['admin', 'operator', 'viewer'] as const) {
     await accounts.createAccount({ username: role, password: PASSWORD, role });
   }
-  const app = await buildApp({
-    accounts,
-    audit: createAuditLogRepository(store.db, clock),
-    clock,
-    logger: silentLogger,
-    checkReady: async () => {
-      await store.db.selectFrom('gatehouse_meta').select('key').limit(1).execute();
-    },
-  });
+  const deps = createServerDeps(fixture.gatehouse, options.webRoot ? { webRoot: options.webRoot } : {});
+  const app = await buildApp({ ...deps, accounts });
   return {
     app,
     accounts,
+    fixture,
     async session(role) {
       const response = await app.inject({
         method: 'POST',
@@ -85,8 +80,7 @@ export async function startTestServer(options: { clock?: Clock; maxLoginFailures
     },
     async close() {
       await app.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await fixture.close();
     },
   };
 }

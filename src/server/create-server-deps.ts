@@ -1,0 +1,28 @@
+import type { Gatehouse } from '../main.js';
+import type { ServerDeps } from './server-deps.js';
+
+export interface ServerOptions {
+  /** Directory of the built UI; default: none (API only). */
+  webRoot?: string;
+  trustProxy?: boolean;
+}
+
+/** Adapts an opened gatehouse to what the server needs (the services behind the routes). */
+export function createServerDeps(gatehouse: Gatehouse, options: ServerOptions = {}): ServerDeps {
+  const { store, clock, logger } = gatehouse;
+  return {
+    accounts: gatehouse.accounts,
+    audit: gatehouse.audit,
+    clock,
+    logger: logger.child({ component: 'server' }),
+    async checkReady() {
+      await store.db.selectFrom('gatehouse_meta').select('key').limit(1).execute();
+    },
+    services: {
+      connections: gatehouse.connections,
+      testConnection: (name) => gatehouse.doctor.test(name),
+    },
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+  };
+}
