@@ -1,8 +1,8 @@
 import { type ActionService, createActionService } from './actions/action-service.js';
 import { createDirectoryMembershipChecker } from './actions/directory-membership-checker.js';
+import type { MembershipChecker } from './actions/ports.js';
 import { createLocalDirectoryUpdates } from './actions/local-directory-updates.js';
 import type { AuditLog } from './audit/ports.js';
-import { type AccountService, createAccountService } from './accounts/account-service.js';
 import { ConnectionService } from './connections/connection-service.js';
 import { BUILT_IN_CONNECTION_TYPES, createConnectionTypeRegistry } from './connections/connection-types.js';
 import { type Clock, systemClock } from './core/clock.js';
@@ -13,14 +13,19 @@ import { DirectoryService } from './directory/directory-service.js';
 import { ConnectionDoctor } from './doctor/connection-doctor.js';
 import { createDoctorEntra } from './entra/doctor-entra.js';
 import { createEntraActionConnections } from './entra/entra-action-connections.js';
+import { createGraphClient } from './entra/graph-client.js';
+import { createGraphDirectorySource } from './entra/graph-directory-source.js';
+import { checkMembershipLive } from './entra/graph-live-membership.js';
 import { TokenProviderRegistry } from './entra/token-provider-registry.js';
 import { createTokenStateRecorder } from './entra/token-state-recorder.js';
-import { SqlAccountRepository } from './store/account-repository.js';
 import { createAuditLogRepository } from './store/audit-log-repository.js';
 import { createDirectoryRepository } from './store/directory-repository.js';
 import { createKyselyConnectionRepository } from './store/kysely-connection-repository.js';
 import { createKyselyMetaStore } from './store/kysely-meta-store.js';
 import { type OpenedDatabase, openDatabase } from './store/open-database.js';
+import { createSyncRepository } from './store/sync-repository.js';
+import { createLocalLeaseOwner } from './sync/local-lease-owner.js';
+import { SyncService } from './sync/sync-service.js';
 
 export interface GatehouseOptions {
   /** Where the SQLite file and master.key live (created when missing). */
@@ -47,12 +52,14 @@ export interface Gatehouse {
   readonly doctor: ConnectionDoctor;
   /** The local directory per connection (users, groups, memberships) with the in-memory membership index. */
   readonly directory: DirectoryService;
+  /** Directory sync runs, settings, schedules and history (`gatehouse sync ...`); progress on `sync.events`. */
+  readonly sync: SyncService;
+  /** `membership check`: local (directory index, with the path) or live (Graph checkMemberGroups). */
+  readonly membership: MembershipChecker;
   /** The audit log (actions' writes; the server adds logins and admin changes). */
   readonly audit: AuditLog;
   /** Identity actions: `actions.run(connectionName, actionName, input, actor)` (docs/actions.md). */
   readonly actions: ActionService;
-  /** Local accounts, sessions and API tokens of the server (`gatehouse accounts`, `gatehouse serve`). */
-  readonly accounts: AccountService;
   readonly keyRing: KeyRing;
   /** `env` when the master key came from GATEHOUSE_MASTER_KEY, `file` for master.key. */
   readonly keySource: 'env' | 'file';
@@ -97,8 +104,53 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       clock,
       logger: logger.child({ component: 'doctor' }),
     });
-    const directory = new DirectoryService({ store: createDirectoryRepository(store.db), clock });
+    const syncStore = createSyncRepository(store.db);
+    const directoryStore = createDirectoryRepository(store.db);
+    const directory = new DirectoryService({
+      store: directoryStore,
+      clock,
+      lastSyncedAt: async (connectionId) => (await syncStore.getState(connectionId)).lastSyncedAt,
+    });
+    const leaseOwner = createLocalLeaseOwner();
+    const sync = new SyncService({
+      store: syncStore,
+      directory: directoryStore,
+      connection: async (name) => {
+        const found = await connections.get(name);
+        return { id: found.id, name: found.name };
+      },
+      createSource: async (name) => {
+        const settings = await connections.resolveEntraSettings(name);
+        const graph = createGraphClient({
+          settings,
+          tokenSource: tokens.forSettings(settings),
+          clock,
+          logger: logger.child({ component: 'sync' }),
+        });
+        return createGraphDirectorySource(graph);
+      },
+      resolveGroupId: async (connectionId, group) => (await directory.resolveGroup(connectionId, group)).id,
+      onDirectoryChanged: (connectionId) => directory.invalidate(connectionId),
+      leaseOwner: leaseOwner.owner,
+      isLeaseOwnerAlive: leaseOwner.isAlive,
+      clock,
+      logger: logger.child({ component: 'sync' }),
+    });
     const audit = createAuditLogRepository(store.db, clock);
+    const membership = createDirectoryMembershipChecker({
+      connectionId: async (name) => (await connections.get(name)).id,
+      local: (connectionId, user, group) => directory.checkMembership(connectionId, user, group),
+      live: async (name, user, group) => {
+        const settings = await connections.resolveEntraSettings(name);
+        const graph = createGraphClient({
+          settings,
+          tokenSource: tokens.forSettings(settings),
+          clock,
+          logger: logger.child({ component: 'membership' }),
+        });
+        return checkMembershipLive(graph, user, group);
+      },
+    });
     const actions = createActionService({
       connections: createEntraActionConnections({
         resolveSettings: (name) => connections.resolveEntraSettings(name),
@@ -107,18 +159,15 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
         logger: logger.child({ component: 'actions' }),
       }),
       directory: createLocalDirectoryUpdates({ writer: directory, reader: directory.reader }),
-      membership: createDirectoryMembershipChecker({
-        connectionId: async (name) => (await connections.get(name)).id,
-        local: (connectionId, user, group) => directory.checkMembership(connectionId, user, group),
-      }),
+      membership,
       audit,
       logger: logger.child({ component: 'actions' }),
     });
-    const accounts = createAccountService({ repository: new SqlAccountRepository(store.db), clock });
     return {
       dataDir: options.dataDir,
-      accounts,
       directory,
+      sync,
+      membership,
       audit,
       actions,
       connections,
