@@ -60,7 +60,7 @@ const files = args.filter((a) => !a.startsWith('-'));
 const flags = args.filter((a) => a.startsWith('-'));
 
 if (files.length > 0) {
-  process.exit(run(`engine ${process.env.GATEHOUSE_TEST_ENGINE ?? 'sqlite'}`, files, {}));
+  process.exit(run(`named files, GATEHOUSE_TEST_ENGINE=${process.env.GATEHOUSE_TEST_ENGINE ?? 'sqlite'}`, files, {}));
 }
 
 const all = ['src', 'test'].flatMap((d) => findTests(d)).sort();

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { jobsSchemaFor } from '../../src/jobs/pg-boss-work-queue.js';
+import type { Gatehouse } from '../../src/main.js';
+import { type GatehouseFixture, startGatehouseFixture } from '../support/gatehouse-fixture.js';
+import { createTestDatabase, postgresSkipReason, type TestDatabase } from '../support/test-database.js';
+import { InstanceProcess } from './fixtures/instance-process.js';
+
+// Short queue timings: a killed instance's job expires after 2 s and is retried 1 s later.
+const JOB_ENV = {
+  GATEHOUSE_JOB_EXPIRE_SECONDS: '2',
+  GATEHOUSE_JOB_RETRY_DELAY_SECONDS: '1',
+  GATEHOUSE_JOB_POLL_SECONDS: '0.5',
+  GATEHOUSE_JOB_MAINTENANCE_SECONDS: '1',
+  GATEHOUSE_LOG_LEVEL: 'silent',
+};
+
+/** What a connection's local directory holds: user ids, group ids, direct membership links. */
+async function directoryOf(gatehouse: Gatehouse, name: string) {
+  const id = (await gatehouse.connections.get(name)).id;
+  const reader = gatehouse.directory.reader;
+  const graph = await reader.loadMembershipGraph(id);
+  return {
+    users: (await reader.listIds(id, 'user')).sort(),
+    groups: (await reader.listIds(id, 'group')).sort(),
+    links: graph.links.map((l) => `${l.groupId}>${l.memberId}:${l.memberType}`).sort(),
+  };
+}
+
+describe('several gatehouse instances on one PostgreSQL schema', { skip: postgresSkipReason() }, () => {
+  let store: TestDatabase;
+  let fx: GatehouseFixture;
+  const instances: InstanceProcess[] = [];
+
+  before(async () => {
+    store = await createTestDatabase({ engine: 'postgres' });
+    fx = await startGatehouseFixture({
+      databaseUrl: store.databaseUrl,
+      databaseSchema: store.schema,
+      // Small delta pages, so a full sync of this tenant takes dozens of pages (and, with latency, seconds).
+      emulator: { users: 600, groups: 30, seed: 'several-instances', delta: { objectCap: 20, memberCap: 40 } },
+    });
+  });
+  after(async () => {
+    await Promise.all(instances.map((i) => i.kill()));
+    await fx?.close();
+    await store?.close();
+  });
+
+  async function startInstance(name: string): Promise<InstanceProcess> {
+    const instance = new InstanceProcess(name, ['test/postgres/fixtures/gatehouse-instance.ts'], {
+      ...fx.env,
+      ...JOB_ENV,
+    });
+    instances.push(instance);
+    await instance.waitFor((l) => l === 'ready');
+    return instance;
+  }
+
+  async function queuedSyncJobs(): Promise<number> {
+    const client = new pg.Client({ connectionString: store.databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ n: string }>(
+        `select count(*) as n from ${jobsSchemaFor(store.schema)}.job where name = 'gatehouse.sync-run'`,
+      );
+      return Number(rows[0]?.n);
+    } finally {
+      await client.end();
+    }
+  }
+
+  test('a schedule slot that fires on both instances runs the sync once', async () => {
+    const [a, b] = await Promise.all([startInstance('a'), startInstance('b')]);
+    const slot = '2026-11-27T10:00:00.000Z';
+    a.send(`schedule ${fx.connectionName} ${slot}`);
+    b.send(`schedule ${fx.connectionName} ${slot}`);
+    const answers = await Promise.all([a, b].map((i) => i.waitFor((l) => l.startsWith('enqueued '))));
+    assert.deepEqual(answers.sort(), ['enqueued false', 'enqueued true']);
+    await Promise.race([a, b].map((i) => i.waitFor((l) => l.startsWith('sync-end'))));
+
+    const runs = await fx.gatehouse.sync.history(fx.connectionName);
+    assert.equal(runs.length, 1);
+    assert.equal(runs[0]?.status, 'succeeded');
+    assert.equal(await queuedSyncJobs(), 1, 'one job for the slot, whichever instance enqueued first');
+    assert.equal([a, b].flatMap((i) => i.lines).filter((l) => l === 'sync-start').length, 1);
+    await Promise.all([a.stop(), b.stop()]);
+  });
+
+  test('killing the instance that runs a long sync: the other resumes it from the checkpoint, same result', async () => {
+    await fx.createConnectionFor('interrupted', fx.emulator.defaultApp);
+    await fx.createConnectionFor('reference', fx.emulator.defaultApp);
+    const [a, b] = await Promise.all([startInstance('c'), startInstance('d')]);
+
+    fx.emulator.faults.setLatency(25);
+    a.send('enqueue interrupted');
+    // Whichever instance took the job: kill it once a few pages are committed.
+    const victim = await Promise.race(
+      [a, b].map((i) => i.waitFor((l) => l === 'page users 4' || l === 'page groups 4').then(() => i)),
+    );
+    const survivor = victim === a ? b : a;
+    await victim.kill();
+    const end = await survivor.waitFor((l) => l.startsWith('sync-end'));
+    fx.emulator.faults.setLatency(0);
+    assert.equal(end, 'sync-end succeeded');
+
+    // The same tenant synced without interruption, by the test's own gatehouse.
+    const reference = await fx.gatehouse.sync.run('reference');
+    assert.equal(reference.status, 'succeeded');
+    assert.deepEqual(await directoryOf(fx.gatehouse, 'interrupted'), await directoryOf(fx.gatehouse, 'reference'));
+
+    // Resumed, not restarted: the finishing run read fewer pages than a whole sync does.
+    const runs = await fx.gatehouse.sync.history('interrupted');
+    const finished = runs.find((r) => r.status === 'succeeded');
+    assert.ok(finished, 'a succeeded run is recorded');
+    assert.ok(
+      finished.report.pages < reference.pages,
+      `resumed run read ${finished.report.pages} pages, a whole sync ${reference.pages}`,
+    );
+    await survivor.stop();
+  });
+});
