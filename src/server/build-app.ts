@@ -12,10 +12,13 @@ import { registerMetrics } from './metrics.js';
 import { createRequestAuditor } from './request-audit.js';
 import { defaultAccess, type RouteEntry } from './route-roles.js';
 import { accountRoutes } from './routes/account-routes.js';
+import { actionRoutes } from './routes/action-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
+import { directoryRoutes } from './routes/directory-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { syncRoutes } from './routes/sync-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import type { RouteDeps, ServerDeps } from './server-deps.js';
 import { registerWebUi } from './web-ui.js';
@@ -118,7 +121,9 @@ export async function buildApp(deps: ServerDeps): Promise<GatehouseApp> {
   await app.register(accountRoutes(routeDeps), { prefix: '/api/v1' });
   await app.register(tokenRoutes(routeDeps), { prefix: '/api/v1' });
   await app.register(auditRoutes(routeDeps), { prefix: '/api/v1' });
-  await app.register(connectionRoutes(routeDeps), { prefix: '/api/v1' });
+  for (const routes of [connectionRoutes, syncRoutes, directoryRoutes, actionRoutes]) {
+    await app.register(routes(routeDeps), { prefix: '/api/v1' });
+  }
   const hasUi = await registerWebUi(app, deps.webRoot);
   registerNotFound(app, hasUi);
   await app.ready();

@@ -1,4 +1,5 @@
 import type { Gatehouse } from '../main.js';
+import { createDirectoryRepository } from '../store/directory-repository.js';
 import type { ServerDeps } from './server-deps.js';
 
 export interface ServerOptions {
@@ -21,6 +22,14 @@ export function createServerDeps(gatehouse: Gatehouse, options: ServerOptions = 
     services: {
       connections: gatehouse.connections,
       testConnection: (name) => gatehouse.doctor.test(name),
+      async lastSync(connectionName) {
+        const [run] = await gatehouse.sync.history(connectionName, 1);
+        return run ? { at: run.finishedAt ?? run.startedAt, status: run.status } : undefined;
+      },
+      sync: gatehouse.sync,
+      directory: gatehouse.directory,
+      directoryReader: createDirectoryRepository(store.db),
+      actions: gatehouse.actions,
     },
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),

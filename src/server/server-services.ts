@@ -1,13 +1,23 @@
+import type { ActionService } from '../actions/action-service.js';
 import type { ConnectionService } from '../connections/connection-service.js';
+import type { DirectoryService } from '../directory/directory-service.js';
+import type { DirectoryReader } from '../directory/ports.js';
 import type { DoctorReport } from '../doctor/doctor-report.js';
+import type { SyncService } from '../sync/sync-service.js';
 
 /**
- * The services the routes call, as narrow ports: routes validate input, call a service and shape its output; they
- * never reimplement one. `createServerDeps` fills these from an opened gatehouse (src/main.ts).
+ * The services the routes call: routes validate input, call a service and shape its output; they never reimplement
+ * one. `createServerDeps` fills these from an opened gatehouse (src/main.ts).
  */
 export interface ServerServices {
   readonly connections: ConnectionService;
   testConnection(name: string): Promise<DoctorReport>;
   /** The last finished sync run of a connection, for the connections list. */
-  lastSync?(connectionId: string): Promise<{ at: string; status: string } | undefined>;
+  lastSync?(connectionName: string): Promise<{ at: string; status: string } | undefined>;
+  readonly sync: Pick<SyncService, 'run' | 'status' | 'history' | 'configure' | 'events'>;
+  /** Queues a sync run in the background (the scheduler's queue); absent = runs are awaited by the request. */
+  enqueueSync?(name: string, options: { full?: boolean }): Promise<boolean>;
+  readonly directory: Pick<DirectoryService, 'checkMembership' | 'members' | 'resolveGroup' | 'resolveUser'>;
+  readonly directoryReader: Pick<DirectoryReader, 'listUsers' | 'listGroups' | 'getUser' | 'getGroup' | 'counts'>;
+  readonly actions: ActionService;
 }

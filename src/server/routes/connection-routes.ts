@@ -76,7 +76,7 @@ export function connectionRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
         const list = await connections.list();
         return Promise.all(
           list.map(async (c) => {
-            const lastSync = await deps.services.lastSync?.(c.id);
+            const lastSync = await deps.services.lastSync?.(c.name);
             return { ...connectionJson(c), ...(lastSync ? { lastSync } : {}) };
           }),
         );
