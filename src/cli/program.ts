@@ -3,10 +3,14 @@ import type { CliContextController } from './cli-context.js';
 import { registerActionCommands } from './commands/action.js';
 import { registerConnectionCommands } from './commands/connections.js';
 import { registerConnectionTestCommand } from './commands/connections-test.js';
+import { registerDirectoryCommands } from './commands/directory.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerEmulatorCommand } from './commands/emulator.js';
 import { registerGroupCommands } from './commands/groups.js';
 import { registerKeyCommands } from './commands/keys.js';
+import { registerMembershipCommands } from './commands/membership.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerSyncCommands } from './commands/sync.js';
 import { registerUserCommands } from './commands/users.js';
 
 /**
@@ -32,9 +36,13 @@ export function createProgram(ctx: CliContextController): Command {
   registerConnectionTestCommand(connections, ctx);
   registerKeyCommands(program, ctx);
   registerDemoCommand(program, ctx);
+  registerEmulatorCommand(program, ctx);
   registerMigrateCommand(program, ctx);
   registerUserCommands(program, ctx);
   registerGroupCommands(program, ctx);
   registerActionCommands(program, ctx);
+  registerSyncCommands(program, ctx);
+  registerDirectoryCommands(program, ctx);
+  registerMembershipCommands(program, ctx);
   return program;
 }

@@ -42,11 +42,12 @@ export class DirectoryState {
 
   constructor(readonly clock: Clock) {}
 
+  /** Adds an object. `lowerCase`: the id and UPN are already lower case (the generator's bulk path). */
   add(
     kind: ObjectKind,
     id: string,
     props: Record<string, unknown>,
-    options: { privileged?: boolean; log?: boolean } = {},
+    options: { privileged?: boolean; log?: boolean; lowerCase?: boolean } = {},
   ): DirObject {
     const ix = this.objects.length;
     const obj: DirObject = {
@@ -60,11 +61,11 @@ export class DirectoryState {
       memberSet: undefined,
     };
     this.objects.push(obj);
-    this.byId.set(id.toLowerCase(), ix);
+    this.byId.set(options.lowerCase ? id : id.toLowerCase(), ix);
     if (kind === 'user') {
       this.users.push(ix);
       const upn = props.userPrincipalName;
-      if (typeof upn === 'string') this.byUpn.set(upn.toLowerCase(), ix);
+      if (typeof upn === 'string') this.byUpn.set(options.lowerCase ? upn : upn.toLowerCase(), ix);
     } else if (kind === 'group') this.groups.push(ix);
     if (options.log !== false) this.changes.created(ix);
     return obj;

@@ -110,42 +110,52 @@ function createUsers(dir: DirectoryState, options: GenerateOptions, rnd: SeededR
   const seen = new Map<string, number>();
   const disabled = options.disabledFraction ?? 0.05;
   const admins = Math.min(options.admins ?? 2, options.users);
+  // Shared strings for the combinations, so a million users cost one string each only where they must differ.
+  const names = FIRST.map((given) => LAST.map((surname) => `${given} ${surname}`));
+  const bases = FIRST.map((given) =>
+    LAST.map((surname) =>
+      `${given}.${surname}`
+        .toLowerCase()
+        .normalize('NFD')
+        .replace(/[^a-z.]/g, ''),
+    ),
+  );
+  const titles = DEPARTMENTS.map((d) => TITLES.map((t) => `${d} ${t}`));
+  const offices = Array.from({ length: 600 }, (_, i) => `${1 + (i % 12)}/${100 + (i % 50)}`);
+  const domain = options.domain.toLowerCase();
   const out: number[] = new Array(options.users);
   for (let i = 0; i < options.users; i++) {
-    const given = rnd.pick(FIRST);
-    const surname = rnd.pick(LAST);
-    const base = `${given}.${surname}`
-      .toLowerCase()
-      .normalize('NFD')
-      .replace(/[^a-z.]/g, '');
+    const f = Math.floor(rnd.next() * FIRST.length);
+    const l = Math.floor(rnd.next() * LAST.length);
+    const base = bases[f]?.[l] as string;
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
     const nickname = n === 1 ? base : `${base}${n}`;
-    const upn = `${nickname}@${options.domain}`;
+    const upn = `${nickname}@${domain}`;
     const admin = i < admins;
-    const department = DEPARTMENTS[i % DEPARTMENTS.length] as string;
+    const d = i % DEPARTMENTS.length;
     out[i] = dir.add(
       'user',
       rnd.guid(),
       {
         accountEnabled: admin || rnd.next() >= disabled,
         businessPhones: EMPTY,
-        displayName: `${given} ${surname}`,
-        givenName: given,
-        surname,
+        displayName: names[f]?.[l],
+        givenName: FIRST[f],
+        surname: LAST[l],
         userPrincipalName: upn,
         mail: upn,
         mailNickname: nickname,
-        jobTitle: admin ? 'Global Administrator' : `${department} ${rnd.pick(TITLES)}`,
-        department,
-        officeLocation: `${1 + (i % 12)}/${100 + (i % 50)}`,
+        jobTitle: admin ? 'Global Administrator' : titles[d]?.[i % TITLES.length],
+        department: DEPARTMENTS[d],
+        officeLocation: offices[i % offices.length],
         usageLocation: 'US',
         employeeId: String(100000 + i),
         onPremisesSyncEnabled: i % 10 === 3 ? true : null,
         userType: 'Member',
         createdDateTime: created,
       },
-      { privileged: admin, log: false },
+      { privileged: admin, log: false, lowerCase: true },
     ).ix;
   }
   return out;
@@ -240,11 +250,11 @@ function fillGroups(
       p?.isAssignableToRole !== true
     );
   };
-  for (let d = 0; d < depth; d++) {
-    const parent = groups[4 + d] as number;
-    const child = groups[5 + d] as number;
-    if (nestable(parent) && nestable(child)) push(parent, child);
-  }
+  const chain = groups
+    .slice(4)
+    .filter(nestable)
+    .slice(0, depth + 1);
+  for (let d = 0; d + 1 < chain.length; d++) push(chain[d] as number, chain[d + 1] as number);
   for (let i = 5; i < groups.length - 1; i++) {
     if (rnd.next() >= 0.1) continue;
     const parent = groups[i] as number;
