@@ -1,9 +1,8 @@
-import { homedir } from 'node:os';
 import { resolve } from 'node:path';
+import { type Config, readConfig } from '../config/read-config.js';
 import type { Clock } from '../core/clock.js';
-import { AppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { createLogger, isLogLevel } from '../logging/create-logger.js';
+import { createLogger } from '../logging/create-logger.js';
 import { type Gatehouse, openGatehouse } from '../main.js';
 import type { CliIo } from './cli-io.js';
 import { createOutput, type Output } from './output.js';
@@ -28,6 +27,8 @@ export interface CliContext {
   readonly runOptions: CliRunOptions;
   /** Output for the running command (honours --json). */
   output(): Output;
+  /** The validated settings of this run (environment + --data-dir). */
+  config(): Config;
   /** The data dir after --data-dir / GATEHOUSE_DATA_DIR / ~/.gatehouse. */
   dataDir(): string;
   /** Opens gatehouse once per run with the global options and environment. */
@@ -45,23 +46,14 @@ export interface CliContextController extends CliContext {
   close(): Promise<void>;
 }
 
-function logLevel(env: CliIo['env']) {
-  const level = env.GATEHOUSE_LOG_LEVEL ?? 'warn';
-  if (!isLogLevel(level)) {
-    throw new AppError('CONFIG_INVALID', {
-      message: `GATEHOUSE_LOG_LEVEL '${level}' is not a log level (trace, debug, info, warn, error, fatal, silent).`,
-    });
-  }
-  return level;
-}
-
 export function createCliContext(io: CliIo, runOptions: CliRunOptions, argv: readonly string[]): CliContextController {
   let globals: GlobalOptions = { json: argv.includes('--json') };
   let opened: Promise<Gatehouse> | undefined;
   let exitCode: 0 | 1 | 2 = 0;
   let logger: Logger | undefined;
+  const config = () => readConfig({ env: io.env, cwd: io.cwd, dataDir: globals.dataDir });
   const getLogger = () => {
-    logger ??= createLogger({ level: logLevel(io.env), destination: io.stderr });
+    logger ??= createLogger({ level: config().logLevel, destination: io.stderr });
     return logger;
   };
   const context: CliContextController = {
@@ -71,20 +63,16 @@ export function createCliContext(io: CliIo, runOptions: CliRunOptions, argv: rea
       return getLogger();
     },
     output: () => createOutput(io, globals.json === true),
-    dataDir() {
-      const dir = globals.dataDir ?? io.env.GATEHOUSE_DATA_DIR ?? resolve(io.env.HOME ?? homedir(), '.gatehouse');
-      return resolve(io.cwd, dir);
-    },
+    config,
+    dataDir: () => config().dataDir,
     resolvePath: (path) => resolve(io.cwd, path),
     gatehouse() {
-      opened ??= openGatehouse({
-        dataDir: context.dataDir(),
-        databaseUrl: io.env.GATEHOUSE_DATABASE_URL || undefined,
-        databaseSchema: io.env.GATEHOUSE_DATABASE_SCHEMA || undefined,
-        masterKey: io.env.GATEHOUSE_MASTER_KEY || undefined,
-        logger: getLogger(),
-        ...(runOptions.clock ? { clock: runOptions.clock } : {}),
-      });
+      if (!opened) {
+        const { dataDir, databaseUrl, databaseSchema, masterKey } = config();
+        const logger = getLogger();
+        const clock = runOptions.clock ? { clock: runOptions.clock } : {};
+        opened = openGatehouse({ dataDir, databaseUrl, databaseSchema, masterKey, logger, ...clock });
+      }
       return opened;
     },
     setExitCode(code) {

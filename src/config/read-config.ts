@@ -1,0 +1,66 @@
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { AppError } from '../core/errors.js';
+import { isLogLevel, type LogLevel } from '../logging/create-logger.js';
+
+/** The process-level settings, read once from the environment (and --data-dir), validated, frozen. */
+export interface Config {
+  /** Absolute data dir: --data-dir, else GATEHOUSE_DATA_DIR, else ~/.gatehouse. */
+  readonly dataDir: string;
+  /** GATEHOUSE_DATABASE_URL (`postgres://…`); undefined = SQLite in the data dir. */
+  readonly databaseUrl?: string;
+  /** GATEHOUSE_DATABASE_SCHEMA: PostgreSQL schema (default `public`). */
+  readonly databaseSchema?: string;
+  /** GATEHOUSE_MASTER_KEY (base64 of 32 bytes); undefined = master.key in the data dir. */
+  readonly masterKey?: string;
+  /** GATEHOUSE_LOG_LEVEL (default `warn` for the CLI, `info` for the server). */
+  readonly logLevel: LogLevel;
+}
+
+export interface ReadConfigOptions {
+  env: Readonly<Record<string, string | undefined>>;
+  /** Relative paths resolve against this. */
+  cwd: string;
+  /** --data-dir, which wins over GATEHOUSE_DATA_DIR. */
+  dataDir?: string;
+  defaultLogLevel?: LogLevel;
+}
+
+const nonEmpty = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
+
+/** Reads and validates the configuration; a bad value throws CONFIG_INVALID naming the variable and its form. */
+export function readConfig(options: ReadConfigOptions): Config {
+  const { env } = options;
+  const dataDir = resolve(
+    options.cwd,
+    options.dataDir ?? nonEmpty(env.GATEHOUSE_DATA_DIR) ?? resolve(nonEmpty(env.HOME) ?? homedir(), '.gatehouse'),
+  );
+  const databaseUrl = nonEmpty(env.GATEHOUSE_DATABASE_URL);
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new AppError('CONFIG_INVALID', {
+      message: 'GATEHOUSE_DATABASE_URL must start with postgres:// or postgresql:// (unset it to use SQLite).',
+      details: { variable: 'GATEHOUSE_DATABASE_URL' },
+    });
+  }
+  const databaseSchema = nonEmpty(env.GATEHOUSE_DATABASE_SCHEMA);
+  if (databaseSchema && !/^[a-z_][a-z0-9_]{0,62}$/i.test(databaseSchema)) {
+    throw new AppError('CONFIG_INVALID', {
+      message: 'GATEHOUSE_DATABASE_SCHEMA must be a plain SQL identifier (letters, digits, underscores).',
+      details: { variable: 'GATEHOUSE_DATABASE_SCHEMA' },
+    });
+  }
+  const logLevel = nonEmpty(env.GATEHOUSE_LOG_LEVEL) ?? options.defaultLogLevel ?? 'warn';
+  if (!isLogLevel(logLevel)) {
+    throw new AppError('CONFIG_INVALID', {
+      message: `GATEHOUSE_LOG_LEVEL '${logLevel}' is not one of trace, debug, info, warn, error, fatal, silent.`,
+      details: { variable: 'GATEHOUSE_LOG_LEVEL' },
+    });
+  }
+  return Object.freeze({
+    dataDir,
+    databaseUrl,
+    databaseSchema,
+    masterKey: nonEmpty(env.GATEHOUSE_MASTER_KEY),
+    logLevel,
+  });
+}
