@@ -158,7 +158,11 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
         clock,
         logger: logger.child({ component: 'actions' }),
       }),
-      directory: createLocalDirectoryUpdates({ writer: directory, reader: directory.reader }),
+      directory: createLocalDirectoryUpdates({
+        writer: directory,
+        reader: directory.reader,
+        excludesDisabledUsers: async (id) => (await syncStore.getState(id)).policy.disabledUsers !== 'include',
+      }),
       membership,
       audit,
       logger: logger.child({ component: 'actions' }),

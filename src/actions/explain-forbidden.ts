@@ -28,6 +28,15 @@ export async function explainForbidden(
       cause: error,
     });
   }
+  if (roles !== undefined && roles.length === 0) {
+    // The seed's second tip: only Delegated permissions, or Application permissions without admin consent.
+    return new AppError('ENTRA_NO_APPLICATION_PERMISSIONS', {
+      message: `Connection '${connection.name}' has a token without application permissions; ${action.name} needs ${describeSets(action.permissions)}.`,
+      hint: `Add the Application (not Delegated) permission ${(action.permissions[0] ?? []).join(' and ')} under ${API_PERMISSIONS}, then click "Grant admin consent".`,
+      details: { ...error.details, action: action.name, requiredPermissions: action.permissions, grantedRoles: [] },
+      cause: error,
+    });
+  }
   const missing = roles === undefined ? [...(action.permissions[0] ?? [])] : missingFrom(roles, action.permissions);
   return new AppError('GRAPH_INSUFFICIENT_PRIVILEGES', {
     message: `Connection '${connection.name}' may not run ${action.name}: it needs the application permission ${describeSets(action.permissions)}.`,

@@ -112,6 +112,16 @@ describe('user actions against the emulator', () => {
     assert.equal((await fx.gatehouse.directory.reader.getUser(cid, seeded.id))?.accountEnabled, true);
   });
 
+  test('with --disabled-users include, a disabled user stays in the local directory as disabled', async () => {
+    const app = fx.emulator.registerApp({ applicationPermissions: ['User.ReadWrite.All'] });
+    await fx.createConnectionFor('keeps-disabled', app);
+    await fx.gatehouse.sync.configure('keeps-disabled', { disabledUsers: 'include' });
+    const seeded = fx.emulator.directory.createUser({ displayName: 'Kept Disabled' });
+    await run(fx, 'user.disable', { user: seeded.id }, 'keeps-disabled');
+    const local = await fx.gatehouse.directory.reader.getUser(await connectionId(fx, 'keeps-disabled'), seeded.id);
+    assert.equal(local?.accountEnabled, false);
+  });
+
   test('a protected administrator cannot be disabled: GRAPH_PROTECTED_OBJECT says why', async () => {
     const admin = fx.emulator.directory.createUser({ displayName: 'Global Admin' }, { privileged: true });
     const error = await failure(fx, 'user.disable', { user: admin.id });
@@ -160,6 +170,15 @@ describe('user actions against the emulator', () => {
     const disable = await failure(fx, 'user.disable', { user: `pager1@${domain}` }, 'read-only');
     assert.equal(disable.code, 'GRAPH_INSUFFICIENT_PRIVILEGES');
     assert.deepEqual(disable.details.missingPermissions, ['User.EnableDisableAccount.All']);
+  });
+
+  test('a token without application permissions (delegated only, or no admin consent) says so', async () => {
+    const app = fx.emulator.registerApp({ applicationPermissions: ['User.ReadWrite.All'], adminConsented: false });
+    await fx.createConnectionFor('no-consent', app);
+    const error = await failure(fx, 'user.get', { user: `pager1@${domain}` }, 'no-consent');
+    assert.equal(error.code, 'ENTRA_NO_APPLICATION_PERMISSIONS');
+    assert.match(error.message, /User\.Read\.All/);
+    assert.match(error.hint, /Grant admin consent/);
   });
 
   test('a throttled request is retried after Retry-After and then succeeds', async () => {
