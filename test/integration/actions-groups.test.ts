@@ -93,6 +93,13 @@ describe('group actions against the emulator', () => {
       [group.id],
     );
 
+    const live = await run<{ member: boolean; source: string }>(fx, 'membership.check', {
+      user: carol.id,
+      group: group.id,
+      live: true,
+    });
+    assert.deepEqual([live.member, live.source], [true, 'live']);
+
     const again = await run<MembershipChange>(fx, 'group.addMember', { group: group.id, members: [carol.id] });
     assert.deepEqual(again, { group: group.id, changed: [], unchanged: [carol.id], failed: [] });
 
