@@ -1,15 +1,17 @@
 import { Command } from 'commander';
 import type { CliContextController } from './cli-context.js';
+import { registerAccountCommands } from './commands/accounts.js';
 import { registerActionCommands } from './commands/action.js';
 import { registerConnectionCommands } from './commands/connections.js';
 import { registerConnectionTestCommand } from './commands/connections-test.js';
-import { registerDirectoryCommands } from './commands/directory.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerDirectoryCommands } from './commands/directory.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
 import { registerGroupCommands } from './commands/groups.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerMembershipCommands } from './commands/membership.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerSyncCommands } from './commands/sync.js';
 import { registerUserCommands } from './commands/users.js';
 
@@ -44,5 +46,7 @@ export function createProgram(ctx: CliContextController): Command {
   registerSyncCommands(program, ctx);
   registerDirectoryCommands(program, ctx);
   registerMembershipCommands(program, ctx);
+  registerServeCommand(program, ctx);
+  registerAccountCommands(program, ctx);
   return program;
 }

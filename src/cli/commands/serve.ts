@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { AppError } from '../../core/errors.js';
+import { startServer } from '../../server/start-server.js';
+import type { CliContext } from '../cli-context.js';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new AppError('USAGE_ERROR', { message: `--port '${text}' is not a port number (0–65535).` });
+  }
+  return port;
+}
+
+/** Resolves on SIGINT or SIGTERM (Ctrl-C), so the command can close the server cleanly. */
+export function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
+
+/** `gatehouse serve`: the REST API, the web UI and the scheduler, until Ctrl-C. */
+export function registerServeCommand(program: Command, ctx: CliContext): Command {
+  return program
+    .command('serve')
+    .description('run the REST API (/api/v1, docs at /api/docs), the web UI and the sync scheduler')
+    .option('--host <host>', 'address to listen on (loopback unless told otherwise)', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', '8080')
+    .option('--trust-proxy', 'behind a reverse proxy that terminates https: trust X-Forwarded-* (Secure cookies)')
+    .action(async (options: { host: string; port: string; trustProxy?: boolean }) => {
+      const gatehouse = await ctx.gatehouse();
+      const server = await startServer(gatehouse, {
+        host: options.host,
+        port: parsePort(options.port),
+        ...(ctx.io.env.GATEHOUSE_DATABASE_URL ? { databaseUrl: ctx.io.env.GATEHOUSE_DATABASE_URL } : {}),
+        ...(ctx.io.env.GATEHOUSE_DATABASE_SCHEMA ? { databaseSchema: ctx.io.env.GATEHOUSE_DATABASE_SCHEMA } : {}),
+        ...(options.trustProxy ? { trustProxy: true } : {}),
+      });
+      const out = ctx.output();
+      out.result({ url: server.url, ...(server.setupUrl ? { setupUrl: server.setupUrl } : {}) }, () => [
+        `gatehouse is listening on ${server.url}  (API docs: ${server.url}/api/docs)`,
+        ...(server.setupUrl
+          ? [
+              '',
+              'No admin account exists yet. Open this one-time link to create the first admin:',
+              `  ${server.setupUrl}`,
+              '(or run `gatehouse accounts create NAME --admin`)',
+            ]
+          : []),
+      ]);
+      if (!LOOPBACK.has(options.host)) {
+        out.note(`warning: listening on ${options.host}, not only loopback; put https in front of it (--trust-proxy).`);
+      }
+      await untilInterrupted();
+      out.note('stopping…');
+      await server.close();
+    });
+}

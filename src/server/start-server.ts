@@ -1,0 +1,92 @@
+import { fileURLToPath } from 'node:url';
+import { startBackgroundWork } from '../jobs/background-work.js';
+import type { Gatehouse } from '../main.js';
+import { buildApp, type GatehouseApp } from './build-app.js';
+import { createServerDeps } from './create-server-deps.js';
+import { createSyncScheduler } from './sync-scheduler.js';
+
+export interface StartServerOptions {
+  /** Default 127.0.0.1: loopback unless told otherwise. */
+  host?: string;
+  /** Default 8080; 0 picks a free port. */
+  port?: number;
+  /** The built UI (default: dist/web of this package). */
+  webRoot?: string;
+  /** For the PostgreSQL work queue (several instances share scheduled syncs). */
+  databaseUrl?: string;
+  databaseSchema?: string;
+  trustProxy?: boolean;
+  /** How often the scheduler looks for due syncs (default 30 s). */
+  schedulerTickMs?: number;
+}
+
+export interface RunningServer {
+  readonly app: GatehouseApp;
+  /** e.g. http://127.0.0.1:8080 */
+  readonly url: string;
+  /** The one-time link that creates the first admin; set only while no admin exists. */
+  readonly setupUrl?: string;
+  close(): Promise<void>;
+}
+
+/** dist/web, found from this file both in dist/server (built) and src/server (tsx). */
+export function defaultWebRoot(): string {
+  return fileURLToPath(new URL('../../dist/web', import.meta.url));
+}
+
+function hostForUrl(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** `gatehouse serve`: the HTTP server, the background sync queue and the scheduler, over an opened gatehouse. */
+export async function startServer(gatehouse: Gatehouse, options: StartServerOptions = {}): Promise<RunningServer> {
+  const logger = gatehouse.logger.child({ component: 'server' });
+  const work = await startBackgroundWork({
+    engine: gatehouse.store.engine,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.databaseSchema ? { schema: options.databaseSchema } : {}),
+    runSync: (name, runOptions) => gatehouse.sync.run(name, runOptions),
+    logger,
+  });
+  try {
+    const deps = createServerDeps(gatehouse, {
+      webRoot: options.webRoot ?? defaultWebRoot(),
+      ...(options.trustProxy ? { trustProxy: true } : {}),
+    });
+    const app = await buildApp(deps);
+    const host = options.host ?? '127.0.0.1';
+    await app.listen({ host, port: options.port ?? 8080 });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : (options.port ?? 8080);
+    const url = `http://${hostForUrl(host)}:${port}`;
+    const scheduler = createSyncScheduler({
+      clock: gatehouse.clock,
+      logger,
+      listConnections: async () => (await gatehouse.connections.list()).map((c) => c.name),
+      async scheduleOf(name) {
+        const status = await gatehouse.sync.status(name);
+        return { schedule: status.schedule, ...(status.lastRun ? { lastRunStartedAt: status.lastRun.startedAt } : {}) };
+      },
+      enqueueScheduled: (name, slot) => work.syncJobs.enqueueScheduled(name, slot),
+      ...(options.schedulerTickMs ? { tickMs: options.schedulerTickMs } : {}),
+    });
+    scheduler.start();
+    const setupToken = await gatehouse.accounts.createSetupToken();
+    logger.info({ url }, 'gatehouse is listening');
+    return {
+      app,
+      url,
+      // The token rides in the fragment, which browsers never send to servers or proxies' logs.
+      ...(setupToken ? { setupUrl: `${url}/setup#token=${setupToken}` } : {}),
+      async close() {
+        await scheduler.stop();
+        await app.close();
+        await work.stop();
+      },
+    };
+  } catch (error) {
+    await work.stop();
+    throw error;
+  }
+}
