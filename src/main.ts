@@ -8,6 +8,7 @@ import { BUILT_IN_CONNECTION_TYPES, createConnectionTypeRegistry } from './conne
 import { type Clock, systemClock } from './core/clock.js';
 import { type Logger, silentLogger } from './core/logger.js';
 import type { KeyRing } from './crypto/key-ring.js';
+import { createCurrentKeyGuard } from './crypto/current-key-guard.js';
 import { openKeyRing } from './crypto/open-key-ring.js';
 import { DirectoryService } from './directory/directory-service.js';
 import { ConnectionDoctor } from './doctor/connection-doctor.js';
@@ -80,15 +81,12 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
     migrations: options.migrations,
   });
   try {
-    const { ring, source } = await openKeyRing({
-      dataDir: options.dataDir,
-      envKey: options.masterKey,
-      meta: createKyselyMetaStore(store.db),
-      logger,
-    });
+    const meta = createKyselyMetaStore(store.db);
+    const { ring, source } = await openKeyRing({ dataDir: options.dataDir, envKey: options.masterKey, meta, logger });
     const connections = new ConnectionService({
       repository: createKyselyConnectionRepository(store.db, store.engine),
       cipher: ring,
+      assertCurrentKey: createCurrentKeyGuard(meta, ring),
       types: createConnectionTypeRegistry(BUILT_IN_CONNECTION_TYPES),
       clock,
       logger: logger.child({ component: 'connections' }),

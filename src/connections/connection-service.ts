@@ -19,6 +19,8 @@ export interface ConnectionServiceOptions {
   logger: Logger;
   /** Id generator (default: random UUID). */
   newId?: () => string;
+  /** Called before secrets are sealed; throws when this instance's master key is no longer the store's. */
+  assertCurrentKey?: () => Promise<void>;
 }
 
 export interface CreateConnectionInput {
@@ -63,6 +65,7 @@ export class ConnectionService {
   async create(input: CreateConnectionInput): Promise<ConnectionChange> {
     const name = validateConnectionName(input.name);
     const type = this.options.types.get(input.type);
+    await this.options.assertCurrentKey?.();
     const now = this.options.clock.now();
     const built = buildParameters({
       type,
@@ -106,6 +109,7 @@ export class ConnectionService {
     const current = await this.get(nameOrId);
     const expectedVersion = input.expectedVersion ?? current.version;
     if (expectedVersion !== current.version) throw conflict(current, expectedVersion);
+    await this.options.assertCurrentKey?.();
     const now = this.options.clock.now();
     const built = buildParameters({
       type: this.options.types.get(current.type),
@@ -140,6 +144,7 @@ export class ConnectionService {
   /** Duplicates a connection under a new name; secrets are re-encrypted (fresh IVs), results and state are not copied. */
   async copy(nameOrId: string, newName: string): Promise<ConnectionChange> {
     const source = await this.get(nameOrId);
+    await this.options.assertCurrentKey?.();
     const now = this.options.clock.now().toISOString();
     const connection: Connection = {
       id: this.newId(),

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import { AppError } from '../../src/core/errors.js';
 import { createKeyCheck } from '../../src/crypto/key-check.js';
 import { KeyRing } from '../../src/crypto/key-ring.js';
 import { generateMasterKey, parseMasterKey } from '../../src/crypto/master-key.js';
@@ -76,6 +77,26 @@ describe('master key (file in the data dir)', () => {
     const invalid = await h.run(['connections', 'list', '--json'], { GATEHOUSE_MASTER_KEY: 'too-short' });
     assert.equal(invalid.code, 2);
     assert.equal(invalid.json<ErrorJson>().error.code, 'KEY_INVALID');
+  });
+
+  test('an instance still on the old key refuses to write after another instance rotated', async () => {
+    const stale = await h.open();
+    const rotated = await h.run(['keys', 'rotate']);
+    assert.equal(rotated.code, 0, rotated.stderr);
+    await assert.rejects(
+      stale.connections.create({ name: 'Three', type: 'EntraID', parameters: [] }),
+      (e: unknown) =>
+        e instanceof AppError && e.code === 'KEY_MISMATCH' && /rotated by another instance/.test(e.message),
+    );
+    await assert.rejects(
+      stale.connections.copy('One', 'One copy'),
+      (e: unknown) => e instanceof AppError && e.code === 'KEY_MISMATCH',
+    );
+    const fresh = await h.open();
+    assert.deepEqual(
+      (await fresh.connections.list()).map((c) => c.name),
+      ['One', 'Two'],
+    );
   });
 
   test('a rotation that died before its transaction leaves the old key in force', async () => {
