@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createManualClock } from '../../src/core/clock.js';
+import { createGraphClient } from '../../src/entra/graph-client.js';
+import { type GatehouseFixture, startGatehouseFixture } from '../support/gatehouse-fixture.js';
+
+/** Clocks for gatehouse and the emulator, moved together (token lifetimes run out on command) or apart (skew). */
+const start = new Date();
+const clock = createManualClock(start);
+const emulatorClock = createManualClock(start);
+let fx: GatehouseFixture;
+
+function advance(ms: number): void {
+  clock.advance(ms);
+  emulatorClock.advance(ms);
+}
+
+before(async () => {
+  fx = await startGatehouseFixture({ emulator: { seed: 'token-graph', clock: emulatorClock }, clock });
+});
+
+after(async () => {
+  await fx.close();
+});
+
+function count(kind: 'token' | 'graph'): number {
+  return fx.emulator.requestLog().filter((entry) => entry.kind === kind).length;
+}
+
+async function graphOfConnection() {
+  const settings = await fx.gatehouse.connections.resolveEntraSettings(fx.connectionName);
+  const tokens = fx.gatehouse.tokens.forSettings(settings);
+  return { tokens, graph: createGraphClient({ settings, tokenSource: tokens, clock }) };
+}
+
+function concurrentReads(graph: ReturnType<typeof createGraphClient>, n: number) {
+  return Promise.all(Array.from({ length: n }, () => graph.request('GET', '/users?$top=1&$select=id')));
+}
+
+describe('tokens through the Graph client (real msal-node, real Graph client, emulator)', () => {
+  it('200 concurrent Graph calls through one connection cause exactly one token request', async () => {
+    const { graph } = await graphOfConnection();
+    fx.emulator.clearRequestLog();
+    const responses = await concurrentReads(graph, 200);
+    assert.ok(responses.every((response) => response.status === 200));
+    assert.equal(count('graph'), 200);
+    assert.equal(count('token'), 1);
+  });
+
+  it('a token close to expiry is renewed before it expires, and no call fails', async () => {
+    const { tokens, graph } = await graphOfConnection();
+    const first = await tokens.getToken();
+    fx.emulator.clearRequestLog();
+    // Into the renewal window (under 5 minutes left), the old token still valid for Graph.
+    advance(first.expiresAt.getTime() - clock.nowMs() - 4 * 60_000);
+    const during = await concurrentReads(graph, 50);
+    assert.ok(during.every((response) => response.status === 200));
+    assert.equal(count('token'), 1, 'one renewal for 50 concurrent calls');
+    const renewed = await tokens.getToken();
+    assert.notEqual(renewed.accessToken, first.accessToken);
+    assert.ok(renewed.expiresAt.getTime() > first.expiresAt.getTime());
+    // Past the first token's expiry: calls use the renewed token without another request.
+    advance(5 * 60_000);
+    const later = await concurrentReads(graph, 20);
+    assert.ok(later.every((response) => response.status === 200));
+    assert.equal(count('token'), 1);
+  });
+
+  it('Graph rejecting the cached token (401) gets a new token and the call succeeds', async () => {
+    const { tokens, graph } = await graphOfConnection();
+    const cached = await tokens.getAccessToken();
+    // Graph's clock runs ahead: the cached token is expired for Graph, not yet for gatehouse.
+    emulatorClock.advance(2 * 3_600_000);
+    fx.emulator.clearRequestLog();
+    const response = await graph.request('GET', '/users?$top=1&$select=id');
+    assert.equal(response.status, 200);
+    const log = fx.emulator.requestLog();
+    assert.deepEqual(
+      log.map((entry) => [entry.kind, entry.status]),
+      [
+        ['graph', 401],
+        ['token', 200],
+        ['graph', 200],
+      ],
+    );
+    assert.notEqual(await tokens.getAccessToken(), cached);
+  });
+});
