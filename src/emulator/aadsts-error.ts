@@ -64,6 +64,12 @@ export const aadsts = {
       90014,
       `The required field '${name}' is missing from the credential. Ensure that you have all the necessary parameters for the login request.`,
     ),
+  postOnly: (method: string) =>
+    badRequest(
+      'invalid_request',
+      900561,
+      `The endpoint only accepts POST, OPTIONS requests. Received a ${method} request.`,
+    ),
   unsupportedGrantType: (grant: string) =>
     badRequest('unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grant}'.`),
   tenantNotFound: (tenant: string) =>

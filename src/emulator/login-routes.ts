@@ -24,7 +24,7 @@ export async function handleLogin(
   const path = req.url.pathname;
   const token = TOKEN_PATH.exec(path);
   if (token) {
-    if (req.method !== 'POST') return aadError(aadsts.missingParameter('grant_type'), deps, req, who);
+    if (req.method !== 'POST') return aadError(aadsts.postOnly(req.method), deps, req, who);
     const fault = deps.tokenFaults.take({ method: req.method, path });
     if (fault) return aadError(aadsts.fault(fault.status, fault.aadsts, retryAfterOf(fault)), deps, req, who);
     try {

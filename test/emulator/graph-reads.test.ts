@@ -128,6 +128,9 @@ describe('emulator Graph reads', () => {
     assert.equal(eventual.status, 200);
     assert.equal(eventual.body['@odata.count'], 1);
     assert.equal(eventual.body.value[0]?.id, ada.id);
+    assert.equal((await call('GET', '/users/$count')).status, 400);
+    const count = await call<number>('GET', '/users/$count', { headers: { ConsistencyLevel: 'eventual' } });
+    assert.equal(count.body, 252);
   });
 
   it('lists groups, members with @odata.type, transitive members and the user cast', async () => {

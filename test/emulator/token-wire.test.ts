@@ -46,6 +46,12 @@ describe('emulator token endpoint on the wire', () => {
     assert.equal(body.error_uri, 'https://login.microsoftonline.com/error?code=7000215');
   });
 
+  it('accepts only POST on the token endpoint (900561)', async () => {
+    const res = await fetch(`${emulator.url}/${emulator.tenant.id}/oauth2/v2.0/token`);
+    assert.equal(res.status, 400);
+    assert.deepEqual(((await res.json()) as { error_codes: number[] }).error_codes, [900561]);
+  });
+
   it('accepts the secret through HTTP Basic', async () => {
     const basic = Buffer.from(
       `${emulator.defaultApp.clientId}:${encodeURIComponent(emulator.connection.ClientSecret)}`,

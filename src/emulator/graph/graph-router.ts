@@ -8,6 +8,7 @@ import { GraphContext, type RouteResult } from './graph-context.js';
 import { GraphError, graphErrors } from './graph-error.js';
 import { parseQuery } from './odata-query.js';
 import {
+  countObjects,
   getDirectoryObject,
   getObject,
   getOrganization,
@@ -50,12 +51,13 @@ export function routeGraph(
   if (root === 'organization' && !id && method === 'GET') return getOrganization(ctx);
   if (root === 'users' || root === 'groups') {
     const kind = root === 'users' ? 'user' : 'group';
+    if (id === '$count' && !sub && method === 'GET') return countObjects(ctx, kind);
     if (!id) {
       if (method === 'GET') return listObjects(ctx, kind);
       if (method === 'POST' && root === 'users') return createUser(ctx);
       throw graphErrors.methodNotAllowed();
     }
-    if (id === 'delta' && !sub) {
+    if ((id === 'delta' || id === 'delta()') && !sub) {
       if (method !== 'GET') throw graphErrors.methodNotAllowed();
       return deltaQuery(ctx, root);
     }

@@ -30,6 +30,23 @@ export function listObjects(ctx: GraphContext, kind: 'user' | 'group'): RouteRes
   });
 }
 
+/** GET /users/$count (text/plain): an advanced query, so only with `ConsistencyLevel: eventual` (facts C.9). */
+export function countObjects(ctx: GraphContext, kind: 'user' | 'group'): RouteResult {
+  ctx.require(kind === 'user' ? PERMISSIONS.readUsers : PERMISSIONS.readGroups);
+  if (!isEventual(ctx.req.headers))
+    throw graphErrors.unsupportedQuery(
+      "Count is not currently supported. Add the 'ConsistencyLevel: eventual' header to use $count.",
+    );
+  const source = kind === 'user' ? ctx.dir.users : ctx.dir.groups;
+  const predicate = ctx.query.filter ? compileFilter(ctx.query.filter, true) : undefined;
+  let count = 0;
+  for (const ix of source) {
+    const obj = ctx.dir.objects[ix];
+    if (obj?.state === 'active' && (!predicate || predicate(obj.props, obj.id))) count++;
+  }
+  return { status: 200, body: count, headers: { 'content-type': 'text/plain' } };
+}
+
 /** GET /users/{id | userPrincipalName} and GET /groups/{id}. */
 export function getObject(ctx: GraphContext, kind: 'user' | 'group', key: string): RouteResult {
   ctx.require(kind === 'user' ? PERMISSIONS.readUsers : PERMISSIONS.readGroups);
