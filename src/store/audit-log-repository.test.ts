@@ -88,7 +88,7 @@ describe('audit log repository (PostgreSQL)', () => {
     await client.connect();
     await client.query(`create schema ${schema}`);
     await client.end();
-    opened = await openDatabase({ dataDir: tmpdir(), databaseUrl: url, schema });
+    opened = await openDatabase({ dataDir: tmpdir(), databaseUrl: url, schema, migrations: 'auto' });
   });
   after(async () => {
     await opened.close();

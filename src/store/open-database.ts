@@ -16,9 +16,10 @@ export interface OpenDatabaseOptions {
   /** PostgreSQL schema to use (tests give each run its own); default `public`. */
   schema?: string;
   /**
-   * `auto` applies pending migrations (the embedded default); `check` refuses to start when the schema is behind
-   * (several instances on PostgreSQL migrate once, with `gatehouse migrate`); `none` leaves the schema alone
-   * (`gatehouse migrate` itself, which reports what it applies).
+   * `auto` applies pending migrations; `check` refuses to open a schema that is behind (STORE_MIGRATION_PENDING);
+   * `none` leaves the schema alone (`gatehouse migrate` itself, which reports what it applies). Default: `auto` on
+   * SQLite (the embedded store migrates itself), `check` on PostgreSQL, where several instances share the schema and
+   * only `gatehouse migrate` changes it, so a new version never migrates under running older ones.
    */
   migrations?: 'auto' | 'check' | 'none';
   /** Pool size for PostgreSQL (default 10). */
@@ -69,7 +70,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Opened
     ? await openPostgres({ ...options, databaseUrl: options.databaseUrl })
     : openSqlite(options.dataDir);
   try {
-    const mode = options.migrations ?? 'auto';
+    const mode = options.migrations ?? (engine === 'postgres' ? 'check' : 'auto');
     if (mode === 'auto') await migrateToLatest(db, engine);
     else if (mode === 'check') await assertSchemaCurrent(db, engine);
   } catch (error) {

@@ -29,7 +29,7 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly Engine[]
     after(() => Promise.all(stores.map((s) => s.close())));
 
     test('--check reports a behind schema (exit 1), migrate applies it once, then both say current', async () => {
-      const store = await createTestDatabase({ engine });
+      const store = await createTestDatabase({ engine, migrated: false });
       stores.push(store);
       await (await store.open({ migrations: 'none' })).close();
 
@@ -51,7 +51,7 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly Engine[]
     });
 
     test('a store opened with migrations: check starts only after migrate', async () => {
-      const store = await createTestDatabase({ engine });
+      const store = await createTestDatabase({ engine, migrated: false });
       stores.push(store);
       await (await store.open({ migrations: 'none' })).close();
       await assert.rejects(store.open({ migrations: 'check' }), { code: 'STORE_MIGRATION_PENDING' });

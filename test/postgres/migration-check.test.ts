@@ -16,7 +16,7 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly Engine[]
     after(() => Promise.all(stores.map((s) => s.close())));
 
     test('refuses a schema that is behind, naming the pending migrations', async () => {
-      const store = await createTestDatabase({ engine });
+      const store = await createTestDatabase({ engine, migrated: false });
       stores.push(store);
       await store.open({ migrations: 'none' });
       await assert.rejects(store.open({ migrations: 'check' }), (error) => {
@@ -28,8 +28,19 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly Engine[]
       });
     });
 
+    test(`without a mode, ${engine === 'postgres' ? 'a behind schema is refused (check)' : 'the store migrates itself (auto)'}`, async () => {
+      const store = await createTestDatabase({ engine, migrated: false });
+      stores.push(store);
+      if (engine === 'postgres') {
+        await assert.rejects(store.open(), { code: 'STORE_MIGRATION_PENDING' });
+      } else {
+        const { db } = await store.open();
+        assert.deepEqual(await pendingMigrations(db, engine), []);
+      }
+    });
+
     test('opens once the pending migrations are applied, and a second migrate applies nothing', async () => {
-      const store = await createTestDatabase({ engine });
+      const store = await createTestDatabase({ engine, migrated: false });
       stores.push(store);
       const { db } = await store.open({ migrations: 'none' });
       assert.deepEqual(await migrateToLatest(db, engine), allMigrations);

@@ -17,14 +17,14 @@ describe('openDatabase on PostgreSQL', { skip: postgresSkipReason() }, () => {
   const stores: TestDatabase[] = [];
   after(() => Promise.all(stores.map((s) => s.close())));
   async function freshStore(): Promise<TestDatabase> {
-    const store = await createTestDatabase({ engine: 'postgres' });
+    const store = await createTestDatabase({ engine: 'postgres', migrated: false });
     stores.push(store);
     return store;
   }
 
   test('applies every migration inside its own schema', async () => {
     const store = await freshStore();
-    const { db, engine } = await store.open();
+    const { db, engine } = await store.open({ migrations: 'auto' });
     assert.equal(engine, 'postgres');
     const applied = await sql<{
       name: string;
@@ -45,7 +45,7 @@ describe('openDatabase on PostgreSQL', { skip: postgresSkipReason() }, () => {
   test('creates the schema when it does not exist yet', async () => {
     const store = await freshStore();
     const schema = `${store.schema}_jobs`; // owned by the store, so close() drops it
-    const opened = await openDatabase({ ...store.options, schema });
+    const opened = await openDatabase({ ...store.options, schema, migrations: 'auto' });
     try {
       const found = await sql<{ n: number }>`
         select count(*) as n from information_schema.tables where table_schema = ${schema} and table_name = 'gatehouse_meta'
@@ -58,7 +58,7 @@ describe('openDatabase on PostgreSQL', { skip: postgresSkipReason() }, () => {
 
   test('returns int8 (count(*), bigint) as a number, as SQLite does', async () => {
     const store = await freshStore();
-    const { db } = await store.open();
+    const { db } = await store.open({ migrations: 'auto' });
     const row = await sql<{
       n: unknown;
       b: unknown;
@@ -69,7 +69,7 @@ describe('openDatabase on PostgreSQL', { skip: postgresSkipReason() }, () => {
 
   test('several instances opening one fresh schema at once migrate it exactly once', async () => {
     const store = await freshStore();
-    const opened = await Promise.all([store.open(), store.open(), store.open()]);
+    const opened = await Promise.all([1, 2, 3].map(() => store.open({ migrations: 'auto' })));
     const { db } = opened[0] as (typeof opened)[0];
     const applied = await sql<{ n: number }>`select count(*) as n from gatehouse_migrations`.execute(db);
     assert.equal(applied.rows[0]?.n, allMigrations.length);

@@ -39,6 +39,11 @@ export interface TestDatabase {
 export interface CreateTestDatabaseOptions {
   /** Default: `GATEHOUSE_TEST_ENGINE`, else `sqlite`. */
   engine?: Engine;
+  /**
+   * PostgreSQL only: apply the migrations when creating the schema (default true), as `gatehouse migrate` does before
+   * a deployment; gatehouse itself only checks the schema on PostgreSQL. False leaves an empty, behind schema.
+   */
+  migrated?: boolean;
 }
 
 /** The PostgreSQL URL tests may use, or undefined when the PostgreSQL half is to be skipped. */
@@ -114,6 +119,7 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
     const schema = uniqueSchemaName();
     await withAdminClient(url, (client) => client.query(`create schema ${schema}`));
     base = { dataDir, databaseUrl: url, schema };
+    if (options.migrated !== false) await (await openDatabase({ ...base, migrations: 'auto', poolSize: 1 })).close();
     env = { ...env, GATEHOUSE_DATABASE_URL: url, GATEHOUSE_DATABASE_SCHEMA: schema };
     dropSchema = () =>
       withAdminClient(url, async (client) => {
