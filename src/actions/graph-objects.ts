@@ -73,6 +73,8 @@ export const GroupObject = Type.Object(
     securityEnabled: Nullable(Type.Boolean()),
     groupTypes: Type.Optional(Type.Array(Type.String())),
     membershipRule: Nullable(Type.String()),
+    isAssignableToRole: Nullable(Type.Boolean()),
+    onPremisesSyncEnabled: Nullable(Type.Boolean()),
   },
   { description: 'A group, with Microsoft Graph property names.' },
 );
@@ -94,7 +96,8 @@ export const USER_SELECT = [
   'createdDateTime',
   ...USER_PROFILE_PROPERTIES,
 ].join(',');
-export const GROUP_SELECT = 'id,displayName,description,mail,mailEnabled,securityEnabled,groupTypes,membershipRule';
+export const GROUP_SELECT =
+  'id,displayName,description,mail,mailEnabled,securityEnabled,groupTypes,membershipRule,isAssignableToRole,onPremisesSyncEnabled';
 export const MEMBER_SELECT = 'id,displayName,userPrincipalName';
 
 const UserCheck = Compile(UserObject);

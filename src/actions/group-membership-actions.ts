@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { AppError } from '../core/errors.js';
+import { AppError } from '../core/errors.js';
 import type { GraphApi } from '../entra/graph-api.js';
 import { type ActionContext, defineAction } from './action.js';
 import { isSuccess, itemError, sendBatched } from './batched-writes.js';
@@ -81,7 +81,30 @@ function finish(
   return { ...outcome, failed: outcome.failed.map(({ member, code, message }) => ({ member, code, message })) };
 }
 
+/**
+ * Members of dynamic groups follow their rule, and on-premises-synced groups are changed in Active Directory: Graph
+ * refuses both (facts C.6). Said up front, by the group's properties, instead of one 400 per member.
+ */
+function assertMembersWritable(group: Group): void {
+  const name = group.displayName ?? group.id;
+  if (group.groupTypes?.includes('DynamicMembership')) {
+    throw new AppError('GRAPH_BAD_REQUEST', {
+      message: `Group '${name}' has dynamic membership: its members follow its rule and cannot be added or removed.`,
+      hint: 'Change the membership rule in the Azure portal, or use a group with assigned membership.',
+      details: { group: group.id, membershipRule: group.membershipRule ?? null },
+    });
+  }
+  if (group.onPremisesSyncEnabled === true) {
+    throw new AppError('GRAPH_BAD_REQUEST', {
+      message: `Group '${name}' is synced from on-premises Active Directory; its members cannot be changed in Entra ID.`,
+      hint: 'Change the membership in Active Directory; Entra Connect syncs it to the cloud.',
+      details: { group: group.id },
+    });
+  }
+}
+
 async function addMembers({ connection, directory }: ActionContext, group: Group, members: readonly string[]) {
+  assertMembersWritable(group);
   const outcome: Outcome = { group: group.id, changed: [], unchanged: [], failed: [] };
   const ids = await resolveMemberIds(connection.graph, members, outcome);
   const results = await sendBatched(connection.graph, ids, (id) => ({
@@ -103,6 +126,7 @@ async function addMembers({ connection, directory }: ActionContext, group: Group
 }
 
 async function removeMembers({ connection, directory }: ActionContext, group: Group, members: readonly string[]) {
+  assertMembersWritable(group);
   const outcome: Outcome = { group: group.id, changed: [], unchanged: [], failed: [] };
   const ids = await resolveMemberIds(connection.graph, members, outcome);
   // Always with `/$ref`: without it Graph may delete the object itself (facts C.6).

@@ -125,6 +125,25 @@ describe('group actions against the emulator', () => {
     assert.equal(audit[1]?.target, group.id);
   });
 
+  test('dynamic groups are refused up front; a role-assignable group is GRAPH_PROTECTED_OBJECT', async () => {
+    const user = fx.emulator.directory.createUser({ displayName: 'Dyn User' });
+    fx.emulator.directory.createGroup({
+      displayName: 'All Engineers',
+      groupTypes: ['DynamicMembership'],
+      membershipRule: '(user.department -eq "Engineering")',
+    });
+    fx.emulator.clearRequestLog();
+    const dynamic = await failure(fx, 'group.addMember', { group: 'All Engineers', members: [user.id] });
+    assert.equal(dynamic.code, 'GRAPH_BAD_REQUEST');
+    assert.match(dynamic.message, /dynamic membership/);
+    assert.equal(fx.emulator.requestLog().filter((e) => e.path.includes('$batch')).length, 0);
+
+    const admins = fx.emulator.directory.createGroup({ displayName: 'Tier0 Admins', isAssignableToRole: true });
+    const error = await failure(fx, 'group.addMember', { group: admins.id, members: [user.id] });
+    assert.equal(error.code, 'GRAPH_PROTECTED_OBJECT');
+    assert.deepEqual(fx.emulator.directory.memberIds(admins.id), []);
+  });
+
   test('adding to a group that does not exist is GRAPH_NOT_FOUND', async () => {
     const error = await failure(fx, 'group.addMember', { group: 'Nowhere', members: ['x@y.z'] });
     assert.equal(error.code, 'GRAPH_NOT_FOUND');
