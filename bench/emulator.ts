@@ -3,11 +3,11 @@
 // The emulator runs as its own process (src/emulator/main.ts); this process is the client (fetch + JSON.parse),
 // walking rounds sequentially as gatehouse's sync does. Prints one JSON object with the figures.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import Fastify from 'fastify';
 
 const { values } = parseArgs({
   options: {
@@ -109,41 +109,63 @@ async function walk(url: string, bearer: string, headers: Record<string, string>
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
-/** Same pre-serialised 200-user page served by bare node:http and by Fastify: the framework's cost per page. */
+/**
+ * The same pre-serialised delta page served by bare node:http and by Fastify, each in its own process: server CPU
+ * microseconds per page (independent of the client and of other load on the machine).
+ */
 async function transportComparison(page: string) {
-  const bare = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(page) });
-    res.end(page);
-  });
-  await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
-  const fastify = Fastify();
-  fastify.get('/', async (_req, reply) => reply.type('application/json').send(page));
-  await fastify.listen({ port: 0, host: '127.0.0.1' });
-  const rate = async (url: string) => {
-    const started = performance.now();
-    let n = 0;
-    while (performance.now() - started < 3000) {
-      await (await fetch(url)).text();
-      n++;
+  const file = join(mkdtempSync(join(tmpdir(), 'gatehouse-bench-')), 'page.json');
+  writeFileSync(file, page);
+  const measure = async (kind: 'http' | 'fastify') => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/emulator-transport.ts', kind, file], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const port = await new Promise<string>((resolve) =>
+        createInterface({ input: child.stdout }).once('line', resolve),
+      );
+      const base = `http://127.0.0.1:${port}`;
+      const cpu = async () => ((await (await fetch(`${base}/cpu`)).json()) as { cpuMicros: number }).cpuMicros;
+      for (let i = 0; i < 50; i++) await (await fetch(`${base}/page`)).text(); // warm-up
+      const before = await cpu();
+      const requests = 1000;
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          for (let i = 0; i < requests / 4; i++) await (await fetch(`${base}/page`)).text();
+        }),
+      );
+      return Math.round((await cpu()) - before) / requests;
+    } finally {
+      child.kill('SIGTERM');
     }
-    return round(n / ((performance.now() - started) / 1000));
   };
-  const result = {
-    nodeHttpPagesPerSecond: await rate(`http://127.0.0.1:${(bare.address() as AddressInfo).port}/`),
-    fastifyPagesPerSecond: await rate(`http://127.0.0.1:${(fastify.server.address() as AddressInfo).port}/`),
-  };
-  bare.close();
-  await fastify.close();
-  return result;
+  return { nodeHttpServerMicrosPerPage: await measure('http'), fastifyServerMicrosPerPage: await measure('fastify') };
+}
+
+/** The emulator's own CPU per request, from its stats endpoint. */
+async function emulatorCpu(url: string): Promise<{ requests: number; cpuMs: number }> {
+  return (await (await fetch(`${url}/_emulator/stats`)).json()) as { requests: number; cpuMs: number };
+}
+
+async function measured(url: string, start: string, bearer: string) {
+  const before = await emulatorCpu(url);
+  const result = await walk(start, bearer);
+  const after = await emulatorCpu(url);
+  const served = after.requests - before.requests - 1;
+  return { ...result, emulatorCpuMsPerPage: round((after.cpuMs - before.cpuMs) / Math.max(1, served)) };
 }
 
 const { child, summary } = await startEmulatorProcess();
 try {
   const bearer = await token(summary);
   const select = 'id,displayName,userPrincipalName,accountEnabled,mail,givenName,surname';
-  const usersDelta = await walk(`${summary.url}/v1.0/users/delta?$select=${select}`, bearer);
-  const groupsDelta = await walk(`${summary.url}/v1.0/groups/delta?$select=displayName,members`, bearer);
-  const usersList = await walk(`${summary.url}/v1.0/users?$top=999&$select=${select}`, bearer);
+  const usersDelta = await measured(summary.url, `${summary.url}/v1.0/users/delta?$select=${select}`, bearer);
+  const groupsDelta = await measured(
+    summary.url,
+    `${summary.url}/v1.0/groups/delta?$select=displayName,members`,
+    bearer,
+  );
+  const usersList = await measured(summary.url, `${summary.url}/v1.0/users?$top=999&$select=${select}`, bearer);
   const sample = await (
     await fetch(`${summary.url}/v1.0/users/delta?$select=${select}`, { headers: { authorization: `Bearer ${bearer}` } })
   ).text();

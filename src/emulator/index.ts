@@ -224,6 +224,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const who: RequestIdentity = {};
     let kind: RequestLogEntry['kind'] = 'other';
     let response: EmulatorResponse | undefined;
+    if (req.url.pathname === '/_emulator/stats' && req.method === 'GET') return json(200, processStats(log.count));
     if (req.url.pathname === '/v1.0' || req.url.pathname.startsWith('/v1.0/')) {
       kind = 'graph';
       response = graph(req, who);
@@ -310,4 +311,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 function throttleSettings(value: boolean | Partial<ThrottleSettings> | undefined): Partial<ThrottleSettings> {
   if (value === undefined) return {};
   return typeof value === 'boolean' ? { enabled: value } : { enabled: true, ...value };
+}
+
+/** `GET /_emulator/stats`: the emulator process's own CPU and memory, so benchmarks can show it is not the bottleneck. */
+function processStats(requests: number) {
+  const cpu = process.cpuUsage();
+  const memory = process.memoryUsage();
+  return {
+    requests,
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    heapUsedMb: Math.round(memory.heapUsed / 1e6),
+    rssMb: Math.round(memory.rss / 1e6),
+  };
 }

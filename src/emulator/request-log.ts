@@ -19,10 +19,13 @@ export interface RequestLogEntry {
 /** A bounded in-memory log (oldest entries dropped), so long benchmarks do not grow without limit. */
 export class RequestLog {
   private entries: RequestLogEntry[] = [];
+  /** Requests seen since start (not reset by clear). */
+  count = 0;
 
   constructor(private readonly capacity = 100_000) {}
 
   add(entry: RequestLogEntry): void {
+    this.count++;
     this.entries.push(entry);
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
   }
