@@ -153,6 +153,10 @@ export class ConnectionDoctor {
 
   async #record(connectionId: string, report: DoctorReport): Promise<void> {
     const failed = report.checks.find((check) => check.status === 'fail');
+    this.options.logger.info(
+      { connection: report.connection, ok: report.ok, code: failed?.code, checks: report.checks.map((c) => c.status) },
+      'connection tested',
+    );
     await this.options.connections
       .recordTestResult(connectionId, {
         ok: report.ok,
