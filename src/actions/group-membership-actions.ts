@@ -3,7 +3,7 @@ import { AppError } from '../core/errors.js';
 import type { GraphApi } from '../entra/graph-api.js';
 import { type ActionContext, defineAction } from './action.js';
 import { isSuccess, itemError, sendBatched } from './batched-writes.js';
-import type { Group } from './graph-objects.js';
+import { type Group, parseUser, USER_SELECT, type User } from './graph-objects.js';
 import { GroupRef } from './group-read-actions.js';
 import { isObjectId, userSegment } from './object-ids.js';
 import { WRITE_GROUP_MEMBERS } from './permissions.js';
@@ -41,20 +41,31 @@ interface Outcome {
   failed: { member: string; code: string; message: string; error: AppError }[];
 }
 
+interface ResolvedMembers {
+  ids: string[];
+  /** Users named by userPrincipalName, as Graph returned them (written to the local directory with the change). */
+  users: User[];
+}
+
 /** Resolves the given members to object ids: ids as given, userPrincipalNames read in batches of 20. */
-async function resolveMemberIds(graph: GraphApi, members: readonly string[], outcome: Outcome): Promise<string[]> {
+async function resolveMembers(graph: GraphApi, members: readonly string[], outcome: Outcome): Promise<ResolvedMembers> {
   const ids = new Set(members.filter(isObjectId).map((m) => m.toLowerCase()));
   const names = [...new Set(members.filter((m) => !isObjectId(m)))];
   const found = await sendBatched(graph, names, (upn) => ({
     method: 'GET',
-    url: `/users/${userSegment(upn)}?$select=id`,
+    url: `/users/${userSegment(upn)}?$select=${USER_SELECT}`,
   }));
+  const users: User[] = [];
   for (const { key, response } of found) {
-    const id = (response.body as { id?: unknown } | undefined)?.id;
-    if (isSuccess(response.status) && typeof id === 'string') ids.add(id);
-    else recordFailure(outcome, key, itemError(response), `User '${key}' does not exist in the tenant.`);
+    if (!isSuccess(response.status)) {
+      recordFailure(outcome, key, itemError(response), `User '${key}' does not exist in the tenant.`);
+      continue;
+    }
+    const user = parseUser(response.body);
+    ids.add(user.id);
+    users.push(user);
   }
-  return [...ids];
+  return { ids: [...ids], users };
 }
 
 function recordFailure(outcome: Outcome, member: string, error: AppError, notFoundMessage?: string): void {
@@ -106,7 +117,7 @@ function assertMembersWritable(group: Group): void {
 async function addMembers({ connection, directory }: ActionContext, group: Group, members: readonly string[]) {
   assertMembersWritable(group);
   const outcome: Outcome = { group: group.id, changed: [], unchanged: [], failed: [] };
-  const ids = await resolveMemberIds(connection.graph, members, outcome);
+  const { ids, users } = await resolveMembers(connection.graph, members, outcome);
   const results = await sendBatched(connection.graph, ids, (id) => ({
     method: 'POST',
     url: `/groups/${group.id}/members/$ref`,
@@ -121,14 +132,14 @@ async function addMembers({ connection, directory }: ActionContext, group: Group
     else if (response.status === 400 && current.has(key.toLowerCase())) outcome.unchanged.push(key);
     else recordFailure(outcome, key, itemError(response), `Object '${key}' does not exist in the tenant.`);
   }
-  await directory.membersAdded(connection.id, group, [...outcome.changed, ...outcome.unchanged]);
+  await directory.membersAdded(connection.id, group, [...outcome.changed, ...outcome.unchanged], users);
   return finish(outcome);
 }
 
 async function removeMembers({ connection, directory }: ActionContext, group: Group, members: readonly string[]) {
   assertMembersWritable(group);
   const outcome: Outcome = { group: group.id, changed: [], unchanged: [], failed: [] };
-  const ids = await resolveMemberIds(connection.graph, members, outcome);
+  const { ids } = await resolveMembers(connection.graph, members, outcome);
   // Always with `/$ref`: without it Graph may delete the object itself (facts C.6).
   const results = await sendBatched(connection.graph, ids, (id) => ({
     method: 'DELETE',

@@ -61,12 +61,20 @@ export function createLocalDirectoryUpdates(options: LocalDirectoryUpdatesOption
       );
     },
     userDeleted: (connectionId, userId) => options.writer.applyChanges(connectionId, { removeUserIds: [userId] }),
-    async membersAdded(connectionId, group, memberIds) {
+    async membersAdded(connectionId, group, memberIds, users = []) {
+      const excluded = (await excludesDisabled(connectionId)) ? users.filter((u) => u.accountEnabled === false) : [];
+      const readUsers = new Set(users.map((u) => u.id));
       const addMemberships = [];
       for (const memberId of memberIds) {
-        addMemberships.push({ groupId: group.id, memberId, memberType: await memberType(connectionId, memberId) });
+        const type = readUsers.has(memberId) ? 'user' : await memberType(connectionId, memberId);
+        addMemberships.push({ groupId: group.id, memberId, memberType: type });
       }
-      await options.writer.applyChanges(connectionId, { upsertGroups: [toDirectoryGroup(group)], addMemberships });
+      await options.writer.applyChanges(connectionId, {
+        upsertUsers: users.filter((u) => !excluded.includes(u)).map(toDirectoryUser),
+        excludeUserIds: excluded.map((u) => u.id),
+        upsertGroups: [toDirectoryGroup(group)],
+        addMemberships,
+      });
     },
     async membersRemoved(connectionId, group, memberIds) {
       await options.writer.applyChanges(connectionId, {

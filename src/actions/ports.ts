@@ -53,7 +53,13 @@ export interface LocalDirectoryUpdates {
   userChanged(connectionId: string, user: DirectoryUserRecord): Promise<void>;
   userDeleted(connectionId: string, userId: string): Promise<void>;
   /** The group as Graph just returned it is stored too, so a check right after the write can name it. */
-  membersAdded(connectionId: string, group: DirectoryGroupRecord, memberIds: readonly string[]): Promise<void>;
+  membersAdded(
+    connectionId: string,
+    group: DirectoryGroupRecord,
+    memberIds: readonly string[],
+    /** Member users the action read from Graph anyway (named by UPN): stored too, with the directory's policy. */
+    users?: readonly DirectoryUserRecord[],
+  ): Promise<void>;
   membersRemoved(connectionId: string, group: DirectoryGroupRecord, memberIds: readonly string[]): Promise<void>;
 }
 

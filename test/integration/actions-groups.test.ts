@@ -144,6 +144,19 @@ describe('group actions against the emulator', () => {
     assert.deepEqual(fx.emulator.directory.memberIds(admins.id), []);
   });
 
+  test('members named by UPN are written to the local directory with the membership', async () => {
+    const erin = fx.emulator.directory.createUser({ displayName: 'Erin Unsynced' });
+    fx.emulator.directory.createGroup({ displayName: 'Fresh Group' });
+    assert.equal(await fx.gatehouse.directory.reader.getUser(cid, erin.id), undefined);
+    await run(fx, 'group.addMember', { group: 'Fresh Group', members: [String(erin.userPrincipalName)] });
+    assert.equal((await fx.gatehouse.directory.reader.getUser(cid, erin.id))?.displayName, 'Erin Unsynced');
+    const check = await run<{ member: boolean }>(fx, 'membership.check', {
+      user: String(erin.userPrincipalName),
+      group: 'Fresh Group',
+    });
+    assert.equal(check.member, true);
+  });
+
   test('adding to a group that does not exist is GRAPH_NOT_FOUND', async () => {
     const error = await failure(fx, 'group.addMember', { group: 'Nowhere', members: ['x@y.z'] });
     assert.equal(error.code, 'GRAPH_NOT_FOUND');
