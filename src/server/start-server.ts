@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { startBackgroundWork } from '../jobs/background-work.js';
+import type { JobTimings } from '../jobs/pg-boss-work-queue.js';
 import type { Gatehouse } from '../main.js';
 import { buildApp, type GatehouseApp } from './build-app.js';
 import { createServerDeps } from './create-server-deps.js';
@@ -18,6 +19,8 @@ export interface StartServerOptions {
   trustProxy?: boolean;
   /** How often the scheduler looks for due syncs (default 30 s). */
   schedulerTickMs?: number;
+  /** Job-queue timings (GATEHOUSE_JOB_* variables); defaults suit production. */
+  jobTimings?: Partial<JobTimings>;
 }
 
 export interface RunningServer {
@@ -48,6 +51,7 @@ export async function startServer(gatehouse: Gatehouse, options: StartServerOpti
     ...(options.databaseSchema ? { schema: options.databaseSchema } : {}),
     runSync: (name, runOptions) => gatehouse.sync.run(name, runOptions),
     logger,
+    ...(options.jobTimings ? { timings: options.jobTimings } : {}),
   });
   try {
     const deps = createServerDeps(gatehouse, {

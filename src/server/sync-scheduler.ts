@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import { toAppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { nextRunAt, parseSchedule } from '../sync/sync-schedule.js';
+import { nextRunAt, parseSchedule, type SyncSchedule } from '../sync/sync-schedule.js';
 
 export interface SyncSchedulerOptions {
   clock: Clock;
@@ -26,13 +26,21 @@ export function createSyncScheduler(options: SyncSchedulerOptions) {
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<void> | undefined;
 
+  function neverRunAnchor(schedule: SyncSchedule): Date {
+    if (schedule.kind !== 'every') return startedAt;
+    const intervalMs = schedule.minutes * 60_000;
+    return new Date(Math.floor(startedAt.getTime() / intervalMs) * intervalMs);
+  }
+
   /** The slot due for `name` now, if any. */
   async function dueSlot(name: string): Promise<Date | undefined> {
     const { schedule, lastRunStartedAt } = await options.scheduleOf(name);
     const parsed = schedule ? parseSchedule(schedule) : undefined;
     if (!parsed) return undefined;
-    // Never run: count from when the scheduler started, so a new schedule does not fire at once.
-    const slot = nextRunAt(parsed, lastRunStartedAt ? new Date(lastRunStartedAt) : startedAt);
+    // Never run: count from when the scheduler started, so a new schedule does not fire at once. For `every`, from the
+    // interval boundary before the start, so instances started at different moments compute the same slot (the
+    // queue dedupes a slot by its time) instead of one slot each.
+    const slot = nextRunAt(parsed, lastRunStartedAt ? new Date(lastRunStartedAt) : neverRunAnchor(parsed));
     return slot.getTime() <= options.clock.nowMs() ? slot : undefined;
   }
 

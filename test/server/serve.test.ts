@@ -102,4 +102,23 @@ describe('sync scheduler', () => {
     await scheduler.tick();
     assert.deepEqual(queued.at(-1), 'hr@2026-05-02T00:30:00.000Z', '02:30 in Berlin (CEST) is 00:30 UTC');
   });
+  test('a never-run schedule gets the same slot on instances started at different moments', async () => {
+    const slots: string[] = [];
+    for (const start of ['2026-05-01T10:01:00Z', '2026-05-01T10:04:30Z']) {
+      const clock = createManualClock(new Date(start));
+      const scheduler = createSyncScheduler({
+        clock,
+        logger: silentLogger,
+        listConnections: async () => ['hr'],
+        scheduleOf: async () => ({ schedule: 'every 5m' }),
+        enqueueScheduled: async (_name, slot) => {
+          slots.push(slot.toISOString());
+          return true;
+        },
+      });
+      clock.set(new Date('2026-05-01T10:05:10Z'));
+      await scheduler.tick();
+    }
+    assert.deepEqual(slots, ['2026-05-01T10:05:00.000Z', '2026-05-01T10:05:00.000Z']);
+  });
 });

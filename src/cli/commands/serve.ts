@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { AppError } from '../../core/errors.js';
+import { jobTimingsFromEnv } from '../../jobs/job-timings-env.js';
 import { startServer } from '../../server/start-server.js';
 import type { CliContext } from '../cli-context.js';
 
@@ -42,6 +43,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): Command
         ...(ctx.io.env.GATEHOUSE_DATABASE_URL ? { databaseUrl: ctx.io.env.GATEHOUSE_DATABASE_URL } : {}),
         ...(ctx.io.env.GATEHOUSE_DATABASE_SCHEMA ? { databaseSchema: ctx.io.env.GATEHOUSE_DATABASE_SCHEMA } : {}),
         ...(options.trustProxy ? { trustProxy: true } : {}),
+        jobTimings: jobTimingsFromEnv(ctx.io.env),
       });
       const out = ctx.output();
       out.result({ url: server.url, ...(server.setupUrl ? { setupUrl: server.setupUrl } : {}) }, () => [
