@@ -9,9 +9,22 @@ import { TokenProvider, type TokenProviderOptions } from './token-provider.js';
 export class TokenProviderRegistry {
   readonly #providers = new Map<string, TokenProvider>();
   readonly #options: TokenProviderOptions;
+  readonly #counts = { requests: 0, failures: 0 };
 
   constructor(options: TokenProviderOptions) {
-    this.#options = options;
+    this.#options = {
+      ...options,
+      onTokenEvent: (event) => {
+        this.#counts.requests++;
+        if (!event.ok) this.#counts.failures++;
+        options.onTokenEvent?.(event);
+      },
+    };
+  }
+
+  /** Token requests sent to Entra ID by this process's providers, and how many were refused (for /metrics). */
+  stats(): { requests: number; failures: number } {
+    return { ...this.#counts };
   }
 
   /** The provider of `settings.connectionId`, created on first use and updated to `settings`. */

@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { createSelfSignedCertificate, type Emulator, startEmulator } from '../../src/emulator/index.js';
 import { decodeTokenClaims } from '../../src/entra/token-claims.js';
 import { type TokenEvent, TokenProvider } from '../../src/entra/token-provider.js';
+import { TokenProviderRegistry } from '../../src/entra/token-provider-registry.js';
 import { emulatorSettings } from '../support/emulator-settings.js';
 
 let emulator: Emulator;
@@ -124,6 +125,29 @@ describe('TokenProvider against the emulator (real msal-node)', () => {
     });
     const token = await provider(emulatorSettings(emulator, { clientId: app.clientId, certificate })).getAccessToken();
     assert.deepEqual(decodeTokenClaims(token)?.roles, ['User.Read.All']);
+  });
+
+  it('the registry keeps one provider per connection and counts requests and failures', async () => {
+    const events: TokenEvent[] = [];
+    const registry = new TokenProviderRegistry({
+      clock: createManualClock(new Date()),
+      logger: silentLogger,
+      onTokenEvent: (event) => events.push(event),
+    });
+    const settings = emulatorSettings(emulator, { connectionId: 'registry-a' });
+    const a = registry.forSettings(settings);
+    assert.equal(registry.forSettings(settings), a);
+    await Promise.all([a.getAccessToken(), registry.forSettings(settings).getAccessToken()]);
+    const wrong = emulatorSettings(emulator, { connectionId: 'registry-b', secret: 'not-it~0123456789' });
+    await assert.rejects(registry.forSettings(wrong).getAccessToken());
+    assert.deepEqual(registry.stats(), { requests: 2, failures: 1 });
+    assert.deepEqual(
+      events.map((e) => [e.connectionId, e.ok]),
+      [
+        ['registry-a', true],
+        ['registry-b', false],
+      ],
+    );
   });
 
   describe('maps token-endpoint failures by AADSTS number, with a hint and Microsoft ids', () => {
