@@ -54,24 +54,38 @@ async function cancelRemovals(db: Kysely<Database>, cid: string, kind: Removal['
  * pending removals of objects the page brings back (a replay or a restore later in the same round).
  */
 export async function recordPendingRemovals(db: Kysely<Database>, cid: string, plan: PagePlan): Promise<void> {
-  await cancelRemovals(
-    db,
-    cid,
-    'user',
-    plan.upsertUsers.map((u) => ({ kind: 'user', group_id: '', object_id: u.id })),
-  );
-  await cancelRemovals(
-    db,
-    cid,
-    'group',
-    plan.upsertGroups.map((g) => ({ kind: 'group', group_id: '', object_id: g.id })),
-  );
-  await cancelRemovals(
-    db,
-    cid,
-    'membership',
-    plan.addMemberships.map((l) => ({ kind: 'membership', group_id: l.groupId, object_id: l.memberId })),
-  );
+  // Most pages have nothing to cancel: skip three big deletes when nothing is pending for this connection.
+  const anyPending = await db
+    .selectFrom('sync_pending_removals')
+    .select('kind')
+    .where('connection_id', '=', cid)
+    .limit(1)
+    .executeTakeFirst();
+  if (anyPending) {
+    const key = (kind: Removal['kind'], groupId: string, objectId: string): Removal => ({
+      kind,
+      group_id: groupId,
+      object_id: objectId,
+    });
+    await cancelRemovals(
+      db,
+      cid,
+      'user',
+      plan.upsertUsers.map((u) => key('user', '', u.id)),
+    );
+    await cancelRemovals(
+      db,
+      cid,
+      'group',
+      plan.upsertGroups.map((g) => key('group', '', g.id)),
+    );
+    await cancelRemovals(
+      db,
+      cid,
+      'membership',
+      plan.addMemberships.map((l) => key('membership', l.groupId, l.memberId)),
+    );
+  }
   await insertRemovals(db, cid, [
     ...plan.removeUserIds.map((id): Removal => ({ kind: 'user', group_id: '', object_id: id })),
     ...plan.removeGroupIds.map((id): Removal => ({ kind: 'group', group_id: '', object_id: id })),

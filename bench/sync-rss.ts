@@ -1,0 +1,14 @@
+// Measurement 6: peak RSS of a gatehouse process syncing a 1,000,000-user tenant (child process, sampled).
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export async function runRssChild(users: number, groups: number): Promise<{ peakRssMb: number; ms: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/sync-rss-child.ts', String(users), String(groups)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`rss child exited with ${code}`)));
+  });
+  return JSON.parse(line) as { peakRssMb: number; ms: number };
+}

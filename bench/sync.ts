@@ -1,0 +1,215 @@
+// Sync benchmark (issue 5): `npm run bench -- sync [--users 100000] [--groups 5000] [--latency-ms 20]
+//   [--skip latency,throttling,naive] [--million] [--no-write]`
+// The emulator runs as a separate process; gatehouse runs here on a temp SQLite data dir. Writes the "Sync" section
+// of BENCHMARKS.md with the figures and the command.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { GROUP_SELECT } from '../src/entra/graph-directory-source.js';
+import type { Gatehouse } from '../src/main.js';
+import type { SyncReport } from '../src/sync/ports.js';
+import { fetchOnlyFloor, naiveSync, type WalkResult } from './sync-baselines.js';
+import { measureChecks } from './sync-checks.js';
+import { mutateOnePercent } from './sync-mutate.js';
+import { runRssChild } from './sync-rss.js';
+import {
+  type EmulatorSummary,
+  openBenchGatehouse,
+  startEmulatorProcess,
+  writeBenchmarkSection,
+} from './sync-support.js';
+
+const { values } = parseArgs({
+  options: {
+    users: { type: 'string', default: '100000' },
+    groups: { type: 'string', default: '5000' },
+    'latency-ms': { type: 'string', default: '20' },
+    checks: { type: 'string', default: '100000' },
+    skip: { type: 'string', default: '' },
+    million: { type: 'boolean', default: false },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const skip = new Set(values.skip.split(',').filter(Boolean));
+const tenantArgs = ['--users', values.users, '--groups', values.groups, '--seed', 'bench'];
+const log = (line: string) => process.stderr.write(`[bench sync] ${line}\n`);
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+interface Scenario {
+  floor: WalkResult;
+  full: SyncReport;
+  naive?: WalkResult;
+}
+
+async function fullSync(summary: EmulatorSummary): Promise<{ gatehouse: Gatehouse; report: SyncReport }> {
+  const { gatehouse } = await openBenchGatehouse(summary);
+  const report = await gatehouse.sync.run('bench');
+  if (report.status !== 'succeeded') throw new Error(`sync ${report.status}: ${JSON.stringify(report.errors)}`);
+  return { gatehouse, report };
+}
+
+async function scenario(
+  extra: string[],
+  withNaive: boolean,
+  keep?: (g: Gatehouse, s: EmulatorSummary) => Promise<void>,
+) {
+  const emulator = await startEmulatorProcess([...tenantArgs, ...extra]);
+  try {
+    log(`emulator up in ${s(emulator.summary.startupMs)} (${emulator.summary.rssMb} MB); fetch-only floor…`);
+    const floor = await fetchOnlyFloor(emulator.summary, GROUP_SELECT);
+    log(`floor ${s(floor.ms)}, ${floor.requests} requests; gatehouse full sync…`);
+    const { gatehouse, report } = await fullSync(emulator.summary);
+    log(`full ${s(report.durationMs)}, ${report.requests} requests`);
+    let naive: WalkResult | undefined;
+    if (withNaive) {
+      naive = await naiveSync(emulator.summary, join(mkdtempSync(join(tmpdir(), 'gatehouse-naive-')), 'naive.db'));
+      log(`naive ${s(naive.ms)}, ${naive.requests} requests`);
+    }
+    await keep?.(gatehouse, emulator.summary);
+    await gatehouse.close();
+    return { floor, full: report, ...(naive ? { naive } : {}) } as Scenario;
+  } finally {
+    await emulator.stop();
+  }
+}
+
+const started = new Date();
+let incremental: SyncReport | undefined;
+let checks: Awaited<ReturnType<typeof measureChecks>> | undefined;
+const plain = await scenario([], !skip.has('naive'), async (gatehouse, summary) => {
+  await mutateOnePercent(gatehouse, summary);
+  incremental = await gatehouse.sync.run('bench');
+  log(`incremental ${s(incremental.durationMs)}, ${incremental.requests} requests`);
+  checks = await measureChecks(gatehouse, Number(values.checks));
+  log(`membership checks p50 ${checks.indexP50Us} µs, p99 ${checks.indexP99Us} µs`);
+});
+const latency = skip.has('latency')
+  ? undefined
+  : await scenario(['--latency-ms', values['latency-ms']], !skip.has('naive'));
+let throttled: SyncReport | undefined;
+if (!skip.has('throttling')) {
+  const emulator = await startEmulatorProcess([...tenantArgs, '--throttling']);
+  try {
+    throttled = (await fullSync(emulator.summary)).report;
+    log(`throttled full ${s(throttled.durationMs)}, ${throttled.throttled} 429s, ${throttled.resourceUnits} RU`);
+  } finally {
+    await emulator.stop();
+  }
+}
+const million = values.million ? await runRssChild(1_000_000, 50_000) : undefined;
+
+// ---- the table -----------------------------------------------------------------------------------------------
+const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : 'n/a');
+const mark = (ok: boolean) => (ok ? 'met' : '**not met**');
+const rows: string[][] = [];
+const add = (what: string, figure: string, target: string, verdict: string) =>
+  rows.push([what, figure, target, verdict]);
+const f = plain.full;
+add(
+  '1 fetch-only floor (no latency)',
+  `${s(plain.floor.ms)}, ${plain.floor.requests} req, ${plain.floor.resourceUnits} RU`,
+  '',
+  '',
+);
+add(
+  '2 gatehouse full sync (no latency)',
+  `${s(f.durationMs)}, ${f.requests} req, ${f.resourceUnits} RU, ${f.users.added} users, ${f.groups.added} groups, ${f.memberships.added} links`,
+  '',
+  '',
+);
+const r0 = f.durationMs / plain.floor.ms;
+add('full ÷ floor (no latency)', ratio(f.durationMs, plain.floor.ms), '≤ 1.3', mark(r0 <= 1.3));
+if (plain.naive) {
+  const n = plain.naive;
+  add('3 naive approach (no latency)', `${s(n.ms)}, ${n.requests} req, ${n.resourceUnits} RU`, '', '');
+  add('naive ÷ gatehouse requests', ratio(n.requests, f.requests), '≥ 3', mark(n.requests / f.requests >= 3));
+  add(
+    'naive ÷ gatehouse resource units',
+    ratio(n.resourceUnits, f.resourceUnits),
+    '≥ 3',
+    mark(n.resourceUnits / f.resourceUnits >= 3),
+  );
+}
+if (incremental) {
+  add('4 incremental after 1% change', `${s(incremental.durationMs)}, ${incremental.requests} req`, '', '');
+  const t = incremental.durationMs / f.durationMs;
+  const q = incremental.requests / f.requests;
+  add(
+    'incremental ÷ full (time, requests)',
+    `${(t * 100).toFixed(1)}%, ${(q * 100).toFixed(1)}%`,
+    '≤ 5% each',
+    mark(t <= 0.05 && q <= 0.05),
+  );
+}
+if (latency) {
+  const l = latency.full;
+  add(
+    `5 floor with ${values['latency-ms']} ms latency`,
+    `${s(latency.floor.ms)}, ${latency.floor.requests} req`,
+    '',
+    '',
+  );
+  add(`5 full sync with ${values['latency-ms']} ms latency`, `${s(l.durationMs)}, ${l.requests} req`, '', '');
+  add(
+    'full ÷ floor (latency)',
+    ratio(l.durationMs, latency.floor.ms),
+    '≤ 1.1',
+    mark(l.durationMs / latency.floor.ms <= 1.1),
+  );
+  if (latency.naive) {
+    add(
+      `5 naive with ${values['latency-ms']} ms latency`,
+      `${s(latency.naive.ms)}, ${latency.naive.requests} req`,
+      '',
+      '',
+    );
+    add(
+      'naive ÷ gatehouse time (latency)',
+      ratio(latency.naive.ms, l.durationMs),
+      '≥ 4',
+      mark(latency.naive.ms / l.durationMs >= 4),
+    );
+  }
+}
+if (million) {
+  add(
+    '6 peak RSS, 1,000,000-user sync',
+    `${million.peakRssMb} MB (${s(million.ms)})`,
+    '≤ 300 MB',
+    mark(million.peakRssMb <= 300),
+  );
+}
+if (checks) {
+  add(
+    `7 membership check, ${checks.count} random pairs (${checks.memberPct}% members)`,
+    `p50 ${checks.indexP50Us} µs, p99 ${checks.indexP99Us} µs (index); service incl. DB lookups p50 ${checks.serviceP50Us} µs, p99 ${checks.serviceP99Us} µs`,
+    'p99 ≤ 50 µs',
+    mark(checks.indexP99Us <= 50),
+  );
+}
+if (throttled) {
+  // Large-tenant budget (facts C.8): 8,000 resource units per 10 s per app and tenant.
+  const budgetMs = (throttled.resourceUnits / 8000) * 10_000;
+  add(
+    '8 full sync with RU throttling (L budget)',
+    `${s(throttled.durationMs)}, ${throttled.requests} req, ${throttled.resourceUnits} RU, ${throttled.throttled} × 429; budget allows ${s(budgetMs)}`,
+    '',
+    '',
+  );
+}
+
+const command = `npm run bench -- sync --users ${values.users} --groups ${values.groups}${values.skip ? ` --skip ${values.skip}` : ''}${values.million ? ' --million' : ''}`;
+const table = [
+  '| measurement | figure | target | |',
+  '|---|---|---|---|',
+  ...rows.map((r) => `| ${r.join(' | ')} |`),
+].join('\n');
+const body = `Measured ${started.toISOString()} with \`${command}\` (tenant: ${values.users} users, ${values.groups} groups,
+nesting 4 deep, emulator as a separate process, gatehouse on SQLite in a temp dir; ${process.platform} ${process.arch},
+Node ${process.version}, 2 shared cores).
+
+${table}
+`;
+process.stdout.write(`${table}\n`);
+if (!values['no-write']) writeBenchmarkSection('Sync', body);
