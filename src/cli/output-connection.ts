@@ -39,6 +39,22 @@ export function connectionText(connection: Connection): string[] {
     const outcome = view.lastTest.ok ? 'passed' : `failed (${view.lastTest.code ?? 'unknown'})`;
     lines.push(`Last test: ${outcome} at ${view.lastTest.at}`);
   }
+  lines.push(...tokenStateText(view));
+  return lines;
+}
+
+/** Token state (recorded by the token provider and the doctor) and credential expiry, for `connections show`. */
+function tokenStateText(view: ConnectionView): string[] {
+  const lines: string[] = [];
+  const state = view.tokenState;
+  if (state?.acquiredAt) lines.push(`Token:     obtained ${state.acquiredAt}, expires ${state.expiresAt ?? 'unknown'}`);
+  if (state?.lastErrorCode) lines.push(`Token error: ${state.lastErrorCode} at ${state.lastErrorAt ?? 'unknown'}`);
+  if (state?.roles)
+    lines.push(`Roles:     ${state.roles.length > 0 ? state.roles.join(', ') : 'none (no application permissions)'}`);
+  for (const p of view.parameters) {
+    const expires = p.key === 'SecretExpiresOn' && !p.secret ? p.value : p.secret ? p.info?.notAfter : undefined;
+    if (expires) lines.push(`Expires:   ${p.key === 'SecretExpiresOn' ? 'client secret' : p.key} on ${expires}`);
+  }
   return lines;
 }
 

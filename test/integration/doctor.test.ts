@@ -92,6 +92,9 @@ describe('connections test (the doctor) against the emulator with real msal-node
     assert.ok(Date.parse(shown.tokenState.expiresAt) > Date.parse(shown.tokenState.acquiredAt));
     const list = await fx.runCli(['connections', 'list']);
     assert.match(list.stdout, new RegExp(`${fx.connectionName}.*passed`));
+    const text = await fx.runCli(['connections', 'show', fx.connectionName]);
+    assert.match(text.stdout, /Token: +obtained \S+, expires \S+/);
+    assert.match(text.stdout, /Roles: +.*User\.ReadWrite\.All/);
   });
 
   it('prints a readable report without --json', async () => {
@@ -112,6 +115,8 @@ describe('connections test (the doctor) against the emulator with real msal-node
     assert.equal(check(outcome.report, 'permissions').status, 'skip');
     const list = await fx.runCli(['connections', 'list']);
     assert.match(list.stdout, /wrong-secret.*failed ENTRA_INVALID_CLIENT_SECRET/);
+    const shown = await fx.runCli(['connections', 'show', 'wrong-secret']);
+    assert.match(shown.stdout, /Token error: ENTRA_INVALID_CLIENT_SECRET at /);
   });
 
   it('the Secret ID as secret is refused when saved, and Entra refuses it when allowed', async () => {
@@ -149,6 +154,8 @@ describe('connections test (the doctor) against the emulator with real msal-node
     const { exitCode, report } = await test('expiry-soon');
     assert.equal(exitCode, 0);
     const parameters = check(report, 'parameters');
+    const shown = await fx.runCli(['connections', 'show', 'expiry-soon']);
+    assert.match(shown.stdout, new RegExp(`Expires: +client secret on ${soon}`));
     assert.equal(parameters.status, 'warn');
     assert.match(parameters.message, /expires in \d+ day/);
     assert.ok(parameters.hint);
