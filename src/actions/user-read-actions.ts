@@ -2,7 +2,6 @@ import { Type } from 'typebox';
 import { defineAction } from './action.js';
 import {
   DirectoryObjectRef,
-  MEMBER_SELECT,
   parseCollection,
   parseUser,
   toObjectRef,
@@ -83,7 +82,7 @@ export const userGroups = defineAction({
     const groups = [];
     try {
       for await (const page of connection.graph.pages<Record<string, unknown>>(
-        `/users/${userSegment(input.user)}/${relation}?$select=${MEMBER_SELECT}`,
+        `/users/${userSegment(input.user)}/${relation}?$select=id,displayName`,
       )) {
         // memberOf also lists directory roles and administrative units: keep groups only.
         groups.push(...page.value.map(toObjectRef).filter((ref) => ref.type === 'group'));
