@@ -35,8 +35,19 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliRun
         }),
       );
     }
+    if (!(error instanceof AppError) || error.code === 'INTERNAL') logUnexpected(ctx, error);
     return printError(io, json(), error);
   } finally {
     await ctx.close();
+  }
+}
+
+/** Unexpected failures print as INTERNAL without their text; the log keeps what is needed to find the bug. */
+function logUnexpected(ctx: { logger: { error(obj: object, msg?: string): void } }, error: unknown): void {
+  const cause = error instanceof AppError && error.cause !== undefined ? error.cause : error;
+  try {
+    ctx.logger.error({ err: cause }, 'unexpected error');
+  } catch {
+    // The logger itself may be what failed (e.g. an invalid GATEHOUSE_LOG_LEVEL); the printed error still stands.
   }
 }

@@ -34,9 +34,23 @@ export interface OpenedDatabase {
 
 export const SQLITE_FILE = 'gatehouse.db';
 
+function openSqliteFile(dataDir: string): SqliteDatabase.Database {
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    return new SqliteDatabase(join(dataDir, SQLITE_FILE));
+  } catch (cause) {
+    const code = (cause as { code?: unknown }).code;
+    throw new AppError('STORE_UNAVAILABLE', {
+      message: `Cannot open the SQLite store in ${dataDir}${typeof code === 'string' ? ` (${code})` : ''}.`,
+      hint: 'Point --data-dir or GATEHOUSE_DATA_DIR at a directory this user can create and write.',
+      details: { engine: 'sqlite', dataDir },
+      cause,
+    });
+  }
+}
+
 function openSqlite(dataDir: string): Kysely<Database> {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const file = new SqliteDatabase(join(dataDir, SQLITE_FILE));
+  const file = openSqliteFile(dataDir);
   // WAL lets readers (the CLI, a second process) run while a sync writes; busy_timeout turns lock contention into
   // waiting instead of SQLITE_BUSY errors.
   file.pragma('journal_mode = WAL');

@@ -408,6 +408,17 @@ describe('gatehouse connections (CLI, in-process)', () => {
     assert.match(help.stdout, /create/);
   });
 
+  test('an unusable data dir is STORE_UNAVAILABLE naming the directory (exit 1)', async (t) => {
+    if (h.store.engine !== 'sqlite') return t.skip('the data dir holds the store only on SQLite');
+    const file = join(h.dataDir, 'a-file');
+    writeFileSync(file, '');
+    const run = await h.run(['--data-dir', join(file, 'sub'), 'connections', 'list', '--json']);
+    assert.equal(run.code, 1);
+    const { error } = run.json<ErrorJson>();
+    assert.equal(error.code, 'STORE_UNAVAILABLE');
+    assert.match(error.message, /a-file\/sub/);
+  });
+
   test('connections types lists each key with its portal hint', async () => {
     const run = await h.run(['connections', 'types', '--json']);
     const [entra] = run.json<{ name: string; parameters: { key: string; hint: string; secret: boolean }[] }[]>();
