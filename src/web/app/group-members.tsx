@@ -55,7 +55,10 @@ export function GroupMembers({
             </>
           ) : (
             <span>
-              {m.displayName} <span className="muted">{m.userPrincipalName}</span>
+              {m.displayName ?? (
+                <code title="Not in the local copy (e.g. a disabled user the sync excludes)">{m.id}</code>
+              )}{' '}
+              <span className="muted">{m.userPrincipalName}</span>
             </span>
           )}
         </li>
