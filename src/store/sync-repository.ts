@@ -52,21 +52,17 @@ async function existingIds(
   return found;
 }
 
+/** The page's groups' current links, to tell added memberships from ones already stored (replays, re-syncs). */
 async function existingLinks(db: Kysely<Database>, cid: string, plan: PagePlan): Promise<Set<string>> {
   const found = new Set<string>();
-  const groupIds = [...new Set(plan.addMemberships.map((l) => l.groupId))];
-  const memberIds = [...new Set(plan.addMemberships.map((l) => l.memberId))];
-  for (const groups of chunks(groupIds, 200)) {
-    for (const members of chunks(memberIds)) {
-      const rows = await db
-        .selectFrom('directory_memberships')
-        .select(['group_id', 'member_id'])
-        .where('connection_id', '=', cid)
-        .where('group_id', 'in', groups)
-        .where('member_id', 'in', members)
-        .execute();
-      for (const row of rows) found.add(`${row.group_id}/${row.member_id}`);
-    }
+  for (const groups of chunks([...new Set(plan.addMemberships.map((l) => l.groupId))], 200)) {
+    const rows = await db
+      .selectFrom('directory_memberships')
+      .select(['group_id', 'member_id'])
+      .where('connection_id', '=', cid)
+      .where('group_id', 'in', groups)
+      .execute();
+    for (const row of rows) found.add(`${row.group_id}/${row.member_id}`);
   }
   return found;
 }
