@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AppError } from '../core/errors.js';
-import { validateInput } from './action-service.js';
+import { actionAvailability, validateInput } from './action-service.js';
 import { fromCursor, toCursor } from './page-cursor.js';
 import { describeSets, missingFrom, satisfies } from './permissions.js';
 import { findAction } from './registry.js';
@@ -73,4 +73,13 @@ test('permission sets: any one set suffices and the least privileged missing per
     describeSets(findAction('group.addMember')!.permissions),
     'GroupMember.ReadWrite.All (or Group.ReadWrite.All, or Directory.ReadWrite.All)',
   );
+});
+
+test('availability tells which actions a set of granted roles allows and what is missing', () => {
+  const byName = new Map(actionAvailability(['User.Read.All', 'GroupMember.Read.All']).map((a) => [a.name, a]));
+  assert.equal(byName.get('user.get')?.ok, true);
+  assert.equal(byName.get('membership.check')?.ok, true);
+  assert.deepEqual(byName.get('user.create'), { name: 'user.create', ok: false, missing: ['User.ReadWrite.All'] });
+  assert.deepEqual(byName.get('group.addMember')?.missing, ['GroupMember.ReadWrite.All']);
+  assert.equal(byName.get('graph.request')?.ok, true);
 });

@@ -6,6 +6,7 @@ import { AppError, toAppError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/logger.js';
 import type { ActionDefinition } from './action.js';
 import { explainForbidden } from './explain-forbidden.js';
+import { missingFrom, satisfies } from './permissions.js';
 import type { ActionConnections, LocalDirectoryUpdates, MembershipChecker } from './ports.js';
 import { ACTIONS, findAction } from './registry.js';
 
@@ -33,10 +34,28 @@ export interface ActionDescription {
   readonly output: TSchema;
 }
 
+/** Whether a connection's granted application permissions let it run an action, and what to add if not. */
+export interface ActionAvailability {
+  readonly name: string;
+  readonly ok: boolean;
+  /** The permissions of the least privileged set not granted yet (empty when ok). */
+  readonly missing: string[];
+}
+
 export interface ActionService {
   list(): ActionDescription[];
+  /** Which actions the roles of a connection's token allow (the doctor's `grantedRoles`, for the UI and reports). */
+  availability(grantedRoles: readonly string[]): ActionAvailability[];
   /** Validates the input, runs the action through the connection, refreshes the local directory, audits writes. */
   run(connectionName: string, actionName: string, input: unknown, actor: Actor): Promise<unknown>;
+}
+
+/** Which actions the granted application permissions allow, and the least privileged permissions still missing. */
+export function actionAvailability(grantedRoles: readonly string[]): ActionAvailability[] {
+  return ACTIONS.map((action) => {
+    const ok = satisfies(grantedRoles, action.permissions);
+    return { name: action.name, ok, missing: ok ? [] : missingFrom(grantedRoles, action.permissions) };
+  });
 }
 
 export function describeAction(action: ActionDefinition): ActionDescription {
@@ -75,6 +94,7 @@ export function createActionService(options: ActionServiceOptions): ActionServic
   const logger = options.logger ?? silentLogger;
   return {
     list: () => ACTIONS.map(describeAction),
+    availability: actionAvailability,
 
     async run(connectionName, actionName, rawInput, actor) {
       const action = resolveAction(actionName);
