@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createManualClock } from '../../src/core/clock.js';
 import { type AppError, isAppError } from '../../src/core/errors.js';
@@ -216,6 +218,62 @@ describe('TokenProvider against the emulator (real msal-node)', () => {
       assert.equal(error.code, 'ENTRA_UNREACHABLE');
       assert.match(error.message, /127\.0\.0\.1/);
       assert.ok(error.hint.includes('AuthorityHost'));
+    });
+  });
+});
+
+describe('TokenProvider when the token endpoint misbehaves (real msal-node)', () => {
+  it('a 429 → ENTRA_THROTTLED with Retry-After; msal then holds requests back, a fresh application does not', async () => {
+    const tokens = provider();
+    emulator.faults.failNextTokenRequests(1, { status: 429, retryAfterSeconds: 30 });
+    const throttled = await failure(tokens.getAccessToken());
+    assert.equal(throttled.code, 'ENTRA_THROTTLED');
+    assert.equal(throttled.details.retryAfterSeconds, 30);
+    emulator.clearRequestLog();
+    const held = await failure(tokens.getAccessToken());
+    assert.equal(held.code, 'ENTRA_THROTTLED');
+    assert.equal(held.details.heldBackByClient, true);
+    assert.equal(tokenRequests(), 0, "msal's client-side throttle answered without a request (facts A.5)");
+    assert.ok(await provider().getAccessToken(), 'a fresh provider (new msal application) is not held back');
+  });
+
+  describe('against a token endpoint that is not one', () => {
+    let server: Server;
+    let origin: string;
+    before(async () => {
+      server = createServer((request, response) => {
+        if (request.url?.includes('hang')) return; // never answers
+        response.statusCode = 502;
+        response.setHeader('content-type', 'text/html');
+        response.end('<html><body>502 Bad Gateway</body></html>');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    after(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+
+    it('an HTML 502 → ENTRA_UNREACHABLE naming the status, never an empty token', async () => {
+      const error = await failure(provider(emulatorSettings(emulator, { authorityHost: origin })).getAccessToken());
+      assert.equal(error.code, 'ENTRA_UNREACHABLE');
+      assert.equal(error.details.status, 502);
+      assert.match(error.message, /other than JSON/);
+    });
+
+    it('no answer → ENTRA_UNREACHABLE after the timeout', async () => {
+      const tokens = new TokenProvider(
+        emulatorSettings(emulator, { authorityHost: origin, tenantId: 'hang.example.com' }),
+        {
+          clock: createManualClock(new Date()),
+          logger: silentLogger,
+          timeoutMs: 200,
+        },
+      );
+      const error = await failure(tokens.getAccessToken());
+      assert.equal(error.code, 'ENTRA_UNREACHABLE');
+      assert.equal(error.details.timedOut, true);
     });
   });
 });
