@@ -27,7 +27,8 @@ export class RequestLog {
   add(entry: RequestLogEntry): void {
     this.count++;
     this.entries.push(entry);
-    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+    // Trim in bulk: dropping one entry from the front per request would copy the whole array every time.
+    if (this.entries.length > this.capacity * 1.1) this.entries.splice(0, this.entries.length - this.capacity);
   }
 
   list(): RequestLogEntry[] {

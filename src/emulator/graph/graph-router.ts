@@ -26,6 +26,8 @@ export interface RouteDeps {
   readonly canManagePrivileged: (clientId: string) => boolean;
 }
 
+/** `/delta` is a shortcut for `/microsoft.graph.delta`, which the SDKs send (https://learn.microsoft.com/graph/delta-query-groups). */
+const DELTA_SEGMENTS = new Set(['delta', 'delta()', 'microsoft.graph.delta', 'microsoft.graph.delta()']);
 const MEMBER_FUNCTIONS = new Set(['checkMemberGroups', 'checkMemberObjects', 'getMemberGroups', 'getMemberObjects']);
 
 /** Routes one authenticated request under /v1.0 (the path segments after the version). */
@@ -57,7 +59,7 @@ export function routeGraph(
       if (method === 'POST' && root === 'users') return createUser(ctx);
       throw graphErrors.methodNotAllowed();
     }
-    if ((id === 'delta' || id === 'delta()') && !sub) {
+    if (DELTA_SEGMENTS.has(id) && !sub) {
       if (method !== 'GET') throw graphErrors.methodNotAllowed();
       return deltaQuery(ctx, root);
     }
