@@ -152,6 +152,17 @@ describe('emulator delta queries', () => {
     assert.equal(old.status, 410);
   });
 
+  it('tracks only the ids of a $filter=id eq … or … round', async () => {
+    const [a, b, c] = [users[8], users[9], users[10]] as [EmulatedObject, EmulatedObject, EmulatedObject];
+    const filter = encodeURIComponent(`id eq '${a.id}' or id eq '${b.id}'`);
+    const round = await walkDelta(call, `/users/delta?$filter=${filter}&$select=displayName`);
+    assert.deepEqual([...new Set(round.items.map((u) => u.id))].sort(), [a.id, b.id].sort());
+    emulator.directory.update(b.id, { displayName: 'Filtered B' });
+    emulator.directory.update(c.id, { displayName: 'Not tracked' });
+    const next = await walkDelta(call, round.deltaLink);
+    assert.deepEqual(next.items, [{ displayName: 'Filtered B', id: b.id }]);
+  });
+
   it('refuses $top on delta and tampered tokens', async () => {
     assert.equal((await call('GET', '/users/delta?$top=5')).status, 400);
     assert.equal((await call('GET', '/users/delta?$skiptoken=abc')).status, 400);
