@@ -74,6 +74,8 @@ export class TokenProvider implements TokenSource {
     if (changed) {
       this.#client = undefined;
       this.#token = undefined;
+      // New callers must not join a request made with the old credentials.
+      this.#inflight = undefined;
     }
   }
 
@@ -87,9 +89,12 @@ export class TokenProvider implements TokenSource {
     const now = this.#options.clock.nowMs();
     const cached = this.#token;
     if (cached && now < cached.renewAtMs) return cached;
-    this.#inflight ??= this.#renew().finally(() => {
-      this.#inflight = undefined;
-    });
+    if (!this.#inflight) {
+      const inflight: Promise<AccessToken> = this.#renew().finally(() => {
+        if (this.#inflight === inflight) this.#inflight = undefined;
+      });
+      this.#inflight = inflight;
+    }
     try {
       return await abortable(this.#inflight, options?.signal);
     } catch (error) {
@@ -121,8 +126,10 @@ export class TokenProvider implements TokenSource {
       const obtainedAt = new Date(startedMs);
       const expiresAt = new Date(startedMs + lifetimeMs);
       const renewAtMs = startedMs + lifetimeMs - this.#renewalMarginMs(lifetimeMs);
-      if (settings === this.#settings)
+      // Cache it only if the credentials did not change while the request was out.
+      if (settings.credentialVersion === this.#settings.credentialVersion) {
         this.#token = { accessToken: token.accessToken, obtainedAt, expiresAt, renewAtMs };
+      }
       logger.debug({ expiresAt: expiresAt.toISOString() }, 'token obtained');
       const roles = decodeTokenClaims(token.accessToken)?.roles;
       this.#options.onTokenEvent?.({

@@ -139,7 +139,11 @@ describe('TokenProvider against the emulator (real msal-node)', () => {
     const settings = emulatorSettings(emulator, { connectionId: 'registry-a' });
     const a = registry.forSettings(settings);
     assert.equal(registry.forSettings(settings), a);
-    await Promise.all([a.getAccessToken(), registry.forSettings(settings).getAccessToken()]);
+    // Settings resolved again (a new object, same credentialVersion) while the request is out: still one request,
+    // and the token stays cached.
+    const again = () => registry.forSettings(emulatorSettings(emulator, { connectionId: 'registry-a' }));
+    await Promise.all([a.getAccessToken(), again().getAccessToken()]);
+    await again().getAccessToken();
     const wrong = emulatorSettings(emulator, { connectionId: 'registry-b', secret: 'not-it~0123456789' });
     await assert.rejects(registry.forSettings(wrong).getAccessToken());
     assert.deepEqual(registry.stats(), { requests: 2, failures: 1 });
