@@ -5,7 +5,7 @@ import type { DirectoryGroupRecord, DirectoryUserRecord, LocalDirectoryUpdates }
 export interface LocalDirectoryUpdatesOptions {
   /** The DirectoryService (it keeps the in-memory membership index current), not the bare repository. */
   readonly writer: Pick<DirectoryWriter, 'applyChanges'>;
-  readonly reader: Pick<DirectoryReader, 'getGroup'>;
+  readonly reader: Pick<DirectoryReader, 'getGroup' | 'listIds'>;
   /**
    * The connection's sync policy for disabled users (product.md section 7: excluded by default). An excluded user is
    * dropped from the local directory with its memberships kept, exactly as a sync would do it.
@@ -48,9 +48,12 @@ function toDirectoryGroup(group: DirectoryGroupRecord): DirectoryGroup {
  */
 export function createLocalDirectoryUpdates(options: LocalDirectoryUpdatesOptions): LocalDirectoryUpdates {
   const excludesDisabled = options.excludesDisabledUsers ?? (async () => true);
-  /** A member id that is a known local group is linked as a group; anything else as a user. */
-  async function memberType(connectionId: string, id: string): Promise<MemberType> {
-    return (await options.reader.getGroup(connectionId, id)) ? 'group' : 'user';
+  /** Member ids that are known local groups are linked as groups; anything else as users. */
+  async function localGroupIds(connectionId: string, ids: readonly string[]): Promise<Set<string>> {
+    // Few members: one lookup each; many (bulk adds): every local group id at once.
+    if (ids.length > 50) return new Set(await options.reader.listIds(connectionId, 'group'));
+    const found = await Promise.all(ids.map((id) => options.reader.getGroup(connectionId, id)));
+    return new Set(found.flatMap((group) => (group ? [group.id] : [])));
   }
   return {
     async userChanged(connectionId, user) {
@@ -64,11 +67,15 @@ export function createLocalDirectoryUpdates(options: LocalDirectoryUpdatesOption
     async membersAdded(connectionId, group, memberIds, users = []) {
       const excluded = (await excludesDisabled(connectionId)) ? users.filter((u) => u.accountEnabled === false) : [];
       const readUsers = new Set(users.map((u) => u.id));
-      const addMemberships = [];
-      for (const memberId of memberIds) {
-        const type = readUsers.has(memberId) ? 'user' : await memberType(connectionId, memberId);
-        addMemberships.push({ groupId: group.id, memberId, memberType: type });
-      }
+      const groups = await localGroupIds(
+        connectionId,
+        memberIds.filter((id) => !readUsers.has(id)),
+      );
+      const addMemberships = memberIds.map((memberId) => ({
+        groupId: group.id,
+        memberId,
+        memberType: (groups.has(memberId) ? 'group' : 'user') as MemberType,
+      }));
       await options.writer.applyChanges(connectionId, {
         upsertUsers: users.filter((u) => !excluded.includes(u)).map(toDirectoryUser),
         excludeUserIds: excluded.map((u) => u.id),

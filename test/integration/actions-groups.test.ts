@@ -157,6 +157,24 @@ describe('group actions against the emulator', () => {
     assert.equal(check.member, true);
   });
 
+  test('nesting a group by id links it as a group, so a local check finds the path through it', async () => {
+    const frank = fx.emulator.directory.createUser({ displayName: 'Frank Nested' });
+    const child = fx.emulator.directory.createGroup({ displayName: 'Child Team' });
+    const parent = fx.emulator.directory.createGroup({ displayName: 'Parent Division' });
+    await run(fx, 'group.addMember', { group: child.id, members: [String(frank.userPrincipalName)] });
+    await run(fx, 'group.addMember', { group: parent.id, members: [child.id] });
+    const [link] = await fx.gatehouse.directory.reader.listMembers(cid, parent.id);
+    assert.deepEqual(link, { groupId: parent.id, memberId: child.id, memberType: 'group' });
+    const check = await run<{ member: boolean; path: { id: string }[] }>(fx, 'membership.check', {
+      user: frank.id,
+      group: 'Parent Division',
+    });
+    assert.deepEqual(
+      check.path.map((p) => p.id),
+      [child.id, parent.id],
+    );
+  });
+
   test('adding to a group that does not exist is GRAPH_NOT_FOUND', async () => {
     const error = await failure(fx, 'group.addMember', { group: 'Nowhere', members: ['x@y.z'] });
     assert.equal(error.code, 'GRAPH_NOT_FOUND');
