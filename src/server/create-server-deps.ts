@@ -1,6 +1,7 @@
 import type { Gatehouse } from '../main.js';
 import { createDirectoryRepository } from '../store/directory-repository.js';
 import type { ServerDeps } from './server-deps.js';
+import { trackSyncTotals } from './sync-totals.js';
 
 export interface ServerOptions {
   /** Directory of the built UI; default: none (API only). */
@@ -11,11 +12,18 @@ export interface ServerOptions {
 /** Adapts an opened gatehouse to what the server needs (the services behind the routes). */
 export function createServerDeps(gatehouse: Gatehouse, options: ServerOptions = {}): ServerDeps {
   const { store, clock, logger } = gatehouse;
+  const syncTotals = trackSyncTotals(gatehouse.sync.events);
   return {
     accounts: gatehouse.accounts,
     audit: gatehouse.audit,
     clock,
     logger: logger.child({ component: 'server' }),
+    metrics: {
+      graph: syncTotals.graph,
+      syncRuns: syncTotals.runs,
+      tokenRequests: () => gatehouse.tokens.stats(),
+      stop: syncTotals.stop,
+    },
     async checkReady() {
       await store.db.selectFrom('gatehouse_meta').select('key').limit(1).execute();
     },

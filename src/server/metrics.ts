@@ -7,9 +7,12 @@ import type { GraphStats } from '../entra/graph-stats.js';
  * Each returns a running total since the process started.
  */
 export interface MetricSources {
+  /** Graph calls made by sync runs (summed from their reports). */
   graph?: () => GraphStats;
   tokenRequests?: () => { requests: number; failures: number };
   syncRuns?: () => Record<string, number>;
+  /** Stops collecting (the app closes). */
+  stop?: () => void;
 }
 
 function totalCounter(registry: Registry, name: string, help: string, read: () => number | undefined) {
@@ -51,7 +54,7 @@ export function registerMetrics(app: FastifyInstance, sources: MetricSources): R
   totalCounter(
     registry,
     'gatehouse_graph_requests_total',
-    'Microsoft Graph HTTP requests sent.',
+    'Microsoft Graph HTTP requests sent by sync runs.',
     () => sources.graph?.().requests,
   );
   totalCounter(
@@ -89,5 +92,6 @@ export function registerMetrics(app: FastifyInstance, sources: MetricSources): R
       for (const [status, count] of Object.entries(sources.syncRuns?.() ?? {})) this.inc({ status }, count);
     },
   });
+  app.addHook('onClose', async () => sources.stop?.());
   return registry;
 }

@@ -69,6 +69,11 @@ describe('gatehouse serve on a real port', () => {
     assert.match(text, /event: progress/);
     const finished = text.split('event: finished\ndata: ')[1]!.split('\n')[0]!;
     assert.equal(JSON.parse(finished).users.added, report.users.added);
+    // /metrics takes the run and its Graph requests from the sync service's report, and token requests from msal's.
+    const metrics = await (await fetch(`${server.url}/metrics`, { headers: auth })).text();
+    assert.match(metrics, /gatehouse_sync_runs_total\{status="succeeded"\} 1/);
+    assert.match(metrics, new RegExp(`gatehouse_graph_requests_total ${report.requests}\\b`));
+    assert.match(metrics, /gatehouse_token_requests_total [1-9]/);
   });
 });
 
