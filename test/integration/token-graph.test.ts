@@ -33,6 +33,16 @@ async function graphOfConnection() {
   return { tokens, graph: createGraphClient({ settings, tokenSource: tokens, clock }) };
 }
 
+/** Token state is recorded in the background (a token request never waits for the store): wait for it. */
+async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.fail('the token state was not recorded');
+}
+
 function concurrentReads(graph: ReturnType<typeof createGraphClient>, n: number) {
   return Promise.all(Array.from({ length: n }, () => graph.request('GET', '/users?$top=1&$select=id')));
 }
@@ -45,6 +55,26 @@ describe('tokens through the Graph client (real msal-node, real Graph client, em
     assert.ok(responses.every((response) => response.status === 200));
     assert.equal(count('graph'), 200);
     assert.equal(count('token'), 1);
+  });
+
+  it('records token state on the connection: obtained and expiry, then the last error with the last good token kept', async () => {
+    const { tokens } = await graphOfConnection();
+    const token = await tokens.getToken();
+    const state = await eventually(async () => {
+      const current = (await fx.gatehouse.connections.get(fx.connectionName)).tokenState;
+      return current?.acquiredAt ? current : undefined;
+    });
+    assert.equal(state.expiresAt, token.expiresAt.toISOString());
+    assert.ok(state.roles?.includes('User.ReadWrite.All'));
+    fx.emulator.faults.failNextTokenRequests(1, { status: 401, aadsts: 7000222 });
+    tokens.invalidate();
+    await assert.rejects(tokens.getAccessToken(), { code: 'ENTRA_CLIENT_SECRET_EXPIRED' });
+    const failed = await eventually(async () => {
+      const current = (await fx.gatehouse.connections.get(fx.connectionName)).tokenState;
+      return current?.lastErrorCode ? current : undefined;
+    });
+    assert.equal(failed.lastErrorCode, 'ENTRA_CLIENT_SECRET_EXPIRED');
+    assert.equal(failed.acquiredAt, state.acquiredAt, 'the last good token is still shown');
   });
 
   it('a token close to expiry is renewed before it expires, and no call fails', async () => {
