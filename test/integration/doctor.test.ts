@@ -222,6 +222,29 @@ describe('connections test (the doctor) against the emulator with real msal-node
     assert.match(failed.hint ?? '', /Certificates/);
   });
 
+  it('an expired certificate fails the parameters check; one expiring within 30 days warns', async () => {
+    const day = 86_400_000;
+    const expired = createSelfSignedCertificate({
+      notBefore: new Date(Date.now() - 400 * day),
+      notAfter: new Date(Date.now() - day),
+    });
+    const expiring = createSelfSignedCertificate({ notAfter: new Date(Date.now() + 10 * day) });
+    const app = fx.emulator.registerApp({
+      secret: false,
+      certificatePems: [expired.certificatePem, expiring.certificatePem],
+      applicationPermissions: ['User.Read.All'],
+    });
+    const pem = (c: typeof expired) => `${c.certificatePem}\n${c.privateKeyPem}`;
+    await connectionFor('cert-expired', fx.parametersFor(app, { ClientCertificate: pem(expired) }));
+    const failed = assertFailedAt(await test('cert-expired'), 'parameters', 'ENTRA_INVALID_CERTIFICATE');
+    assert.match(failed.message, /expired on/);
+    await connectionFor('cert-expiring', fx.parametersFor(app, { ClientCertificate: pem(expiring) }));
+    const { exitCode, report } = await test('cert-expiring');
+    assert.equal(exitCode, 0);
+    assert.equal(check(report, 'parameters').status, 'warn');
+    assert.match(check(report, 'parameters').message, /certificate expires in \d+ day/);
+  });
+
   it('an app with only delegated permissions → ENTRA_NO_APPLICATION_PERMISSIONS', async () => {
     const app = fx.emulator.registerApp({ delegatedPermissions: ['User.Read', 'Group.Read.All'] });
     await connectionFor('delegated-only', fx.parametersFor(app));
@@ -275,6 +298,14 @@ describe('connections test (the doctor) against the emulator with real msal-node
     );
     const failed = assertFailedAt(await test('unreachable'), 'token', 'ENTRA_UNREACHABLE');
     assert.match(failed.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
+  });
+
+  it('--require with an unknown capability is a usage error naming the valid ones', async () => {
+    const result = await fx.runCli(['connections', 'test', fx.connectionName, '--require', 'syncEverything', '--json']);
+    assert.equal(result.exitCode, 2);
+    const error = result.json<{ error: { code: string; hint: string } }>().error;
+    assert.equal(error.code, 'USAGE_ERROR');
+    assert.match(error.hint, /syncUsers/);
   });
 
   it('an unknown connection is a usage error (exit 2) with a hint', async () => {
