@@ -1,3 +1,4 @@
+import { type AccountService, createAccountService } from './accounts/account-service.js';
 import { type ActionService, createActionService } from './actions/action-service.js';
 import { createDirectoryMembershipChecker } from './actions/directory-membership-checker.js';
 import type { MembershipChecker } from './actions/ports.js';
@@ -19,6 +20,7 @@ import { createGraphDirectorySource } from './entra/graph-directory-source.js';
 import { checkMembershipLive } from './entra/graph-live-membership.js';
 import { TokenProviderRegistry } from './entra/token-provider-registry.js';
 import { createTokenStateRecorder } from './entra/token-state-recorder.js';
+import { SqlAccountRepository } from './store/account-repository.js';
 import { createAuditLogRepository } from './store/audit-log-repository.js';
 import { createDirectoryRepository } from './store/directory-repository.js';
 import { createKyselyConnectionRepository } from './store/kysely-connection-repository.js';
@@ -61,6 +63,8 @@ export interface Gatehouse {
   readonly audit: AuditLog;
   /** Identity actions: `actions.run(connectionName, actionName, input, actor)` (docs/actions.md). */
   readonly actions: ActionService;
+  /** Local accounts, sessions and API tokens of the server (`gatehouse accounts`, `gatehouse serve`). */
+  readonly accounts: AccountService;
   readonly keyRing: KeyRing;
   /** `env` when the master key came from GATEHOUSE_MASTER_KEY, `file` for master.key. */
   readonly keySource: 'env' | 'file';
@@ -102,6 +106,7 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       clock,
       logger: logger.child({ component: 'doctor' }),
     });
+    const accounts = createAccountService({ repository: new SqlAccountRepository(store.db), clock });
     const syncStore = createSyncRepository(store.db);
     const directoryStore = createDirectoryRepository(store.db);
     const directory = new DirectoryService({
@@ -172,6 +177,7 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       membership,
       audit,
       actions,
+      accounts,
       connections,
       tokens,
       doctor,
