@@ -44,7 +44,7 @@ export function normalizeParameters(type: ConnectionType, inputs: readonly Param
     const spec = findSpec(type, input.key);
     if (seen.has(spec.key)) {
       throw new AppError('CONNECTION_DUPLICATE_PARAMETER', {
-        message: `Parameter ${spec.key} is given more than once (keys are matched regardless of case).`,
+        message: `Parameter ${spec.key} is given more than once (keys are matched regardless of case). Valid keys: ${type.parameters.map((p) => p.key).join(', ')}.`,
         details: { key: spec.key, validKeys: type.parameters.map((p) => p.key) },
       });
     }
