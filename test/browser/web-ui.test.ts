@@ -162,12 +162,16 @@ describe('web UI in headless Chromium', { skip }, () => {
     await screenshot(page, '07-directory');
   });
 
-  test('audit and admin pages', async () => {
+  test('audit, admin and API docs pages', async () => {
     await page.getByRole('link', { name: 'Audit' }).click();
     await page.getByRole('cell', { name: 'connection.create' }).first().waitFor();
     await screenshot(page, '08-audit');
     await page.getByRole('link', { name: 'Accounts & tokens' }).click();
     await page.getByRole('heading', { name: 'API tokens', exact: true }).waitFor();
     await screenshot(page, '09-admin');
+    await page.goto(`${server.url}/api/docs`);
+    await page.locator('.swagger-ui .info .title', { hasText: 'gatehouse' }).waitFor({ timeout: 20_000 });
+    await page.locator('.opblock-summary-path', { hasText: '/api/v1/connections' }).first().waitFor();
+    await screenshot(page, '10-api-docs');
   });
 });

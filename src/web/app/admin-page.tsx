@@ -210,8 +210,14 @@ export function AdminPage({ me }: { me: Me }) {
           Token name
           <input value={newToken.name} onChange={(e) => setNewToken({ ...newToken, name: e.target.value })} required />
         </label>
-        <label htmlFor="new-token-role">Role</label>
-        <RoleSelect id="new-token-role" value={newToken.role} onChange={(role) => setNewToken({ ...newToken, role })} />
+        <label>
+          Role
+          <RoleSelect
+            id="new-token-role"
+            value={newToken.role}
+            onChange={(role) => setNewToken({ ...newToken, role })}
+          />
+        </label>
         <label>
           Expires (optional)
           <input
