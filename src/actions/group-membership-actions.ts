@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { AppError } from '../core/errors.js';
 import type { GraphApi } from '../entra/graph-api.js';
 import { type ActionContext, defineAction } from './action.js';
@@ -155,6 +155,24 @@ async function removeMembers({ connection, directory }: ActionContext, group: Gr
   return finish(outcome);
 }
 
+/** Audit rows name the members of small changes; bulk changes are summarised by counts to keep rows small. */
+const AUDITED_IDS = 100;
+function membershipAudit(input: Static<typeof MembershipInput>, output?: Static<typeof MembershipOutput>) {
+  const target = output?.group ?? input.group;
+  if (!output) return { target, details: { members: input.members.length } };
+  const failed = output.failed.map((f) => f.member);
+  const total = output.changed.length + output.unchanged.length + failed.length;
+  const details =
+    total <= AUDITED_IDS
+      ? { changed: output.changed, unchanged: output.unchanged, failed }
+      : {
+          changedCount: output.changed.length,
+          unchangedCount: output.unchanged.length,
+          failed: failed.slice(0, AUDITED_IDS),
+        };
+  return { target, details };
+}
+
 export const groupAddMember = defineAction({
   name: 'group.addMember',
   summary: 'Add one or many members to a group ($batch, 20 per request); members already in it are reported unchanged.',
@@ -162,12 +180,7 @@ export const groupAddMember = defineAction({
   permissions: WRITE_GROUP_MEMBERS,
   input: MembershipInput,
   output: MembershipOutput,
-  auditOf: (input, output) => ({
-    target: output?.group ?? input.group,
-    details: output
-      ? { changed: output.changed, unchanged: output.unchanged, failed: output.failed.map((f) => f.member) }
-      : { members: input.members.length },
-  }),
+  auditOf: membershipAudit,
   run: async (context, input) =>
     addMembers(context, await getGroup(context.connection.graph, input.group), input.members),
 });
@@ -180,12 +193,7 @@ export const groupRemoveMember = defineAction({
   permissions: WRITE_GROUP_MEMBERS,
   input: MembershipInput,
   output: MembershipOutput,
-  auditOf: (input, output) => ({
-    target: output?.group ?? input.group,
-    details: output
-      ? { changed: output.changed, unchanged: output.unchanged, failed: output.failed.map((f) => f.member) }
-      : { members: input.members.length },
-  }),
+  auditOf: membershipAudit,
   run: async (context, input) =>
     removeMembers(context, await getGroup(context.connection.graph, input.group), input.members),
 });

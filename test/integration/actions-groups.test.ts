@@ -198,6 +198,8 @@ describe('group actions against the emulator', () => {
     assert.ok(outer.length <= 30, `${outer.length} HTTP requests to Graph for 500 members`);
     assert.equal(log.filter((e) => e.kind === 'batch-item' && e.status === 204).length, 500);
     assert.equal((await fx.gatehouse.directory.reader.listMembers(cid, big.id)).length, 500);
+    const [event] = await fx.gatehouse.audit.list({ action: 'group.addMember', limit: 1 });
+    assert.deepEqual(event?.details, { changedCount: 500, unchangedCount: 0, failed: [] });
   });
 
   test('throttled batch items are retried after their Retry-After and then succeed', async () => {
