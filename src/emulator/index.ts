@@ -1,12 +1,13 @@
-import { type Clock, systemClock } from '../core/clock.js';
-import { AppRegistry, describeApp, type RegisterAppOptions, type RegisteredApp } from './app-registry.js';
+import { systemClock } from '../core/clock.js';
+import { AppRegistry, describeApp } from './app-registry.js';
 import { readCertificate } from './certificate.js';
 import { DirectoryApi } from './directory-api.js';
 import { DirectoryState } from './directory-state.js';
+import type { Emulator, EmulatorOptions } from './emulator-api.js';
 import type { EmulatorRequest, EmulatorResponse, RequestIdentity } from './emulator-http.js';
 import { json } from './emulator-http.js';
-import { type ChosenFaults, FaultPlan, type FaultSpec } from './fault-plan.js';
-import { type GenerateOptions, generateDirectory } from './generate-directory.js';
+import { FaultPlan } from './fault-plan.js';
+import { generateDirectory } from './generate-directory.js';
 import { runBatch } from './graph/batch.js';
 import { type DeltaSettings, defaultDeltaSettings } from './graph/delta-settings.js';
 import { handleGraph } from './graph/graph-handler.js';
@@ -21,6 +22,7 @@ import { TokenSigner } from './token-signer.js';
 export type { RegisterAppOptions, RegisteredApp } from './app-registry.js';
 export { createSelfSignedCertificate, readCertificate, type TestCertificate } from './certificate.js';
 export type { DirectoryApi, DirectorySnapshot, EmulatedGroup, EmulatedObject } from './directory-api.js';
+export type { Emulator, EmulatorConnection, EmulatorFaults, EmulatorOptions } from './emulator-api.js';
 export type { ChosenFaults, FaultSpec } from './fault-plan.js';
 export type { GeneratedSummary, GenerateOptions } from './generate-directory.js';
 export type { DeltaSettings } from './graph/delta-settings.js';
@@ -35,89 +37,6 @@ export const DEFAULT_APP_PERMISSIONS = [
   'Group.Read.All',
   'Directory.Read.All',
 ] as const;
-
-export interface EmulatorOptions {
-  /** Default 127.0.0.1. */
-  host?: string;
-  /** Default 0 (a free port). */
-  port?: number;
-  /** Seeds ids, the default app's secret, the generated directory and fault rates. Default "gatehouse". */
-  seed?: string | number;
-  /** Initial domain, default `contoso.onmicrosoft.com`; `contoso.com`-style extra verified domains below. */
-  tenantDomain?: string;
-  extraVerifiedDomains?: string[];
-  /** The emulator's notion of now (token iat/exp, secret expiry, delta-token age). Default: the system clock. */
-  clock?: Clock;
-  /** `expires_in` of issued tokens, default 3599. */
-  tokenLifetimeSeconds?: number;
-  /** Added latency on every request, default 0. */
-  latencyMs?: number;
-  /** Generate a directory: N users, M groups (default 0/0: an empty tenant you fill through `directory`). */
-  users?: number;
-  groups?: number;
-  /** Fine-tuning of the generated data (devices, service principals, nesting depth, admins). */
-  generate?: Partial<Omit<GenerateOptions, 'users' | 'groups' | 'seed' | 'domain'>>;
-  /** Graph throttling as the service does it (facts C.8). Default off. */
-  throttling?: boolean | Partial<ThrottleSettings>;
-  /** Fraction (0–1) of Graph requests answered 429 with Retry-After (the CLI's --throttle-rate). Default 0. */
-  throttleRate?: number;
-  /** Delta paging knobs; defaults are the real service's (200 objects / 500 member links per page). */
-  delta?: Partial<DeltaSettings>;
-}
-
-export interface EmulatorConnection {
-  TenantID: string;
-  ClientID: string;
-  ClientSecret: string;
-  AuthorityHost: string;
-  GraphEndpoint: string;
-}
-
-export interface EmulatorFaults {
-  /** The next `count` token requests (matching `spec.match`) fail with `spec.status` / `spec.aadsts`. */
-  failNextTokenRequests(count: number, spec: ChosenFaults): void;
-  /** This fraction (0–1) of token requests fail. */
-  setTokenFailureRate(rate: number, spec?: FaultSpec): void;
-  /** The next `count` Graph requests (matching `spec.match`, e.g. by path) fail. */
-  failNextGraphRequests(count: number, spec: ChosenFaults): void;
-  /** This fraction (0–1) of Graph requests fail (default 429 with Retry-After: 1). */
-  setGraphFailureRate(rate: number, spec?: FaultSpec): void;
-  /** Latency added to every request. */
-  setLatency(ms: number): void;
-  /** Removes all injected faults and latency. */
-  clear(): void;
-}
-
-export interface Emulator {
-  /** Origin, e.g. http://127.0.0.1:43123 — both the login host and the Graph host. */
-  readonly url: string;
-  readonly tenant: TenantIdentity;
-  readonly defaultApp: RegisteredApp;
-  /** The gatehouse EntraID connection parameters for the default app. */
-  readonly connection: EmulatorConnection;
-  registerApp(options?: RegisterAppOptions): RegisteredApp;
-  /** Changes an app (disable it, withdraw consent, change permissions). Only new tokens see the change. */
-  updateApp(
-    clientId: string,
-    patch: { enabled?: boolean; adminConsented?: boolean; applicationPermissions?: string[]; displayName?: string },
-  ): RegisteredApp;
-  /** Adds a secret (optionally already expired) and returns its id and value. */
-  addSecret(clientId: string, options?: { expiresAt?: Date }): { secretId: string; secretValue: string };
-  /** Uploads a certificate (PEM); returns its thumbprints. */
-  addCertificate(clientId: string, certificatePem: string): { thumbprintSha256: string; thumbprintSha1: string };
-  /** Test-side mutations and truth: create/update/disable/delete users and groups, memberships, snapshot. */
-  readonly directory: DirectoryApi;
-  /** Invalidates every delta and skip token issued so far: their next use answers 410 Gone. */
-  expireDeltaTokens(): void;
-  /** Changes delta paging knobs (page caps, replay/empty-page quirks, token lifetime). */
-  configureDelta(settings: Partial<Omit<DeltaSettings, 'epoch'>>): void;
-  /** Turns throttling on or off, or changes its budgets. */
-  setThrottling(settings: boolean | Partial<ThrottleSettings>): void;
-  requestLog(): RequestLogEntry[];
-  clearRequestLog(): void;
-  readonly faults: EmulatorFaults;
-  stop(): Promise<void>;
-}
 
 /**
  * Starts an in-process Entra ID + Microsoft Graph emulator. See src/emulator/README.md.

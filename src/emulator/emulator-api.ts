@@ -1,0 +1,94 @@
+import type { Clock } from '../core/clock.js';
+import type { RegisterAppOptions, RegisteredApp } from './app-registry.js';
+import type { DirectoryApi } from './directory-api.js';
+import type { ChosenFaults, FaultSpec } from './fault-plan.js';
+import type { GenerateOptions } from './generate-directory.js';
+import type { DeltaSettings } from './graph/delta-settings.js';
+import type { ThrottleSettings } from './graph/throttle.js';
+import type { RequestLogEntry } from './request-log.js';
+import type { TenantIdentity } from './tenant-identity.js';
+
+/** The in-process emulator's public API (src/emulator/README.md describes it for the other areas). */
+
+export interface EmulatorOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 (a free port). */
+  port?: number;
+  /** Seeds ids, the default app's secret, the generated directory and fault rates. Default "gatehouse". */
+  seed?: string | number;
+  /** Initial domain, default `contoso.onmicrosoft.com`; `contoso.com`-style extra verified domains below. */
+  tenantDomain?: string;
+  extraVerifiedDomains?: string[];
+  /** The emulator's notion of now (token iat/exp, secret expiry, delta-token age). Default: the system clock. */
+  clock?: Clock;
+  /** `expires_in` of issued tokens, default 3599. */
+  tokenLifetimeSeconds?: number;
+  /** Added latency on every request, default 0. */
+  latencyMs?: number;
+  /** Generate a directory: N users, M groups (default 0/0: an empty tenant you fill through `directory`). */
+  users?: number;
+  groups?: number;
+  /** Fine-tuning of the generated data (devices, service principals, nesting depth, admins). */
+  generate?: Partial<Omit<GenerateOptions, 'users' | 'groups' | 'seed' | 'domain'>>;
+  /** Graph throttling as the service does it (facts C.8). Default off. */
+  throttling?: boolean | Partial<ThrottleSettings>;
+  /** Fraction (0–1) of Graph requests answered 429 with Retry-After (the CLI's --throttle-rate). Default 0. */
+  throttleRate?: number;
+  /** Delta paging knobs; defaults are the real service's (200 objects / 500 member links per page). */
+  delta?: Partial<DeltaSettings>;
+}
+
+export interface EmulatorConnection {
+  TenantID: string;
+  ClientID: string;
+  ClientSecret: string;
+  AuthorityHost: string;
+  GraphEndpoint: string;
+}
+
+export interface EmulatorFaults {
+  /** The next `count` token requests (matching `spec.match`) fail with `spec.status` / `spec.aadsts`. */
+  failNextTokenRequests(count: number, spec: ChosenFaults): void;
+  /** This fraction (0–1) of token requests fail. */
+  setTokenFailureRate(rate: number, spec?: FaultSpec): void;
+  /** The next `count` Graph requests (matching `spec.match`, e.g. by path) fail. */
+  failNextGraphRequests(count: number, spec: ChosenFaults): void;
+  /** This fraction (0–1) of Graph requests fail (default 429 with Retry-After: 1). */
+  setGraphFailureRate(rate: number, spec?: FaultSpec): void;
+  /** Latency added to every request. */
+  setLatency(ms: number): void;
+  /** Removes all injected faults and latency. */
+  clear(): void;
+}
+
+export interface Emulator {
+  /** Origin, e.g. http://127.0.0.1:43123 — both the login host and the Graph host. */
+  readonly url: string;
+  readonly tenant: TenantIdentity;
+  readonly defaultApp: RegisteredApp;
+  /** The gatehouse EntraID connection parameters for the default app. */
+  readonly connection: EmulatorConnection;
+  registerApp(options?: RegisterAppOptions): RegisteredApp;
+  /** Changes an app (disable it, withdraw consent, change permissions). Only new tokens see the change. */
+  updateApp(
+    clientId: string,
+    patch: { enabled?: boolean; adminConsented?: boolean; applicationPermissions?: string[]; displayName?: string },
+  ): RegisteredApp;
+  /** Adds a secret (optionally already expired) and returns its id and value. */
+  addSecret(clientId: string, options?: { expiresAt?: Date }): { secretId: string; secretValue: string };
+  /** Uploads a certificate (PEM); returns its thumbprints. */
+  addCertificate(clientId: string, certificatePem: string): { thumbprintSha256: string; thumbprintSha1: string };
+  /** Test-side mutations and truth: create/update/disable/delete users and groups, memberships, snapshot. */
+  readonly directory: DirectoryApi;
+  /** Invalidates every delta and skip token issued so far: their next use answers 410 Gone. */
+  expireDeltaTokens(): void;
+  /** Changes delta paging knobs (page caps, replay/empty-page quirks, token lifetime). */
+  configureDelta(settings: Partial<Omit<DeltaSettings, 'epoch'>>): void;
+  /** Turns throttling on or off, or changes its budgets. */
+  setThrottling(settings: boolean | Partial<ThrottleSettings>): void;
+  requestLog(): RequestLogEntry[];
+  clearRequestLog(): void;
+  readonly faults: EmulatorFaults;
+  stop(): Promise<void>;
+}
