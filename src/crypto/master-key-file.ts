@@ -72,3 +72,8 @@ export function promoteNextKeyFile(dataDir: string): void {
 export function discardNextKeyFile(dataDir: string): void {
   rmSync(join(dataDir, NEXT_MASTER_KEY_FILE), { force: true });
 }
+
+/** Removes a master.key this process created moments ago (it did not match the store). */
+export function discardCreatedKeyFile(dataDir: string): void {
+  rmSync(join(dataDir, MASTER_KEY_FILE), { force: true });
+}

@@ -1,7 +1,13 @@
 import type { Logger } from '../core/logger.js';
 import { createKeyCheck, KEY_CHECK_META_KEY, keyCheckKeyId, verifyKeyCheck } from './key-check.js';
 import { KeyRing } from './key-ring.js';
-import { discardNextKeyFile, type KeyMaterial, loadKeyMaterial, promoteNextKeyFile } from './master-key-file.js';
+import {
+  discardCreatedKeyFile,
+  discardNextKeyFile,
+  type KeyMaterial,
+  loadKeyMaterial,
+  promoteNextKeyFile,
+} from './master-key-file.js';
 
 /** The few gatehouse_meta operations key handling needs (implemented in src/store/meta-store.ts). */
 export interface MetaStore {
@@ -30,6 +36,16 @@ export interface OpenedKeyRing {
  */
 export async function openKeyRing(options: OpenKeyRingOptions): Promise<OpenedKeyRing> {
   const material = loadKeyMaterial(options);
+  try {
+    return await checkKeyMaterial(material, options);
+  } catch (error) {
+    // A key file created just now for a store that already has secrets is wrong: leave no trace of it.
+    if (material.created) discardCreatedKeyFile(options.dataDir);
+    throw error;
+  }
+}
+
+async function checkKeyMaterial(material: KeyMaterial, options: OpenKeyRingOptions): Promise<OpenedKeyRing> {
   const stored = await options.meta.get(KEY_CHECK_META_KEY);
   const check = stored ?? (await options.meta.setIfAbsent(KEY_CHECK_META_KEY, createKeyCheck(material.current)));
   const checkKeyId = keyCheckKeyId(check);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { AppError } from '../../src/core/errors.js';
@@ -77,6 +77,14 @@ describe('master key (file in the data dir)', () => {
     const invalid = await h.run(['connections', 'list', '--json'], { GATEHOUSE_MASTER_KEY: 'too-short' });
     assert.equal(invalid.code, 2);
     assert.equal(invalid.json<ErrorJson>().error.code, 'KEY_INVALID');
+  });
+
+  test('a key file created for a store that already has a key is wrong, refused and removed again', async () => {
+    rmSync(join(h.dataDir, MASTER_KEY_FILE));
+    const run = await h.run(['connections', 'list', '--json']);
+    assert.equal(run.code, 1);
+    assert.equal(run.json<ErrorJson>().error.code, 'KEY_MISMATCH');
+    assert.equal(existsSync(join(h.dataDir, MASTER_KEY_FILE)), false);
   });
 
   test('an instance still on the old key refuses to write after another instance rotated', async () => {
