@@ -118,6 +118,12 @@ describe('TokenProvider against the emulator (real msal-node)', () => {
     assert.deepEqual(decodeTokenClaims(await tokens.getAccessToken())?.roles, ['User.Read.All']);
   });
 
+  it("asks for the Graph of the connection's cloud, whatever host the requests go to", async () => {
+    const usGov = { ...emulatorSettings(emulator), cloud: 'USGov' as const };
+    assert.equal(decodeTokenClaims(await provider(usGov).getAccessToken())?.aud, 'https://graph.microsoft.us');
+    assert.equal(decodeTokenClaims(await provider().getAccessToken())?.aud, 'https://graph.microsoft.com');
+  });
+
   it('gets a token with a certificate (PS256 assertion, x5t#S256)', async () => {
     const certificate = createSelfSignedCertificate();
     const app = emulator.registerApp({
