@@ -100,7 +100,11 @@ export class SyncExecution {
     const counts = await this.directory.counts(cid);
     const errors: SyncReport['errors'] = [];
     try {
-      await Promise.all((['users', 'groups'] as const).map((stream) => this.runStream(stream, state, fingerprint)));
+      // allSettled: a failing stream must not leave the other one writing after the run has ended.
+      const outcomes = await Promise.allSettled(
+        (['users', 'groups'] as const).map((stream) => this.runStream(stream, state, fingerprint)),
+      );
+      for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
     } catch (error) {
       const failure = toAppError(error);
       this.logger.error({ connection: this.connection.name, code: failure.code }, 'sync failed');
@@ -189,9 +193,10 @@ export class SyncExecution {
     try {
       round = await this.fetchRound(stream, round, state);
     } catch (error) {
-      // 410 Gone / expired delta token: Graph wants a full round, which then reconciles.
-      if (!isResyncRequired(error) || round.mode === 'full') throw error;
-      this.logger.warn({ connection: this.connection.name, stream }, 'delta token expired; starting a full round');
+      // 410 Gone / expired delta or skip token: Graph wants a new full round, which then reconciles. This also
+      // covers a full round whose checkpoint expired while the run was down (else it would fail forever).
+      if (!isResyncRequired(error)) throw error;
+      this.logger.warn({ connection: this.connection.name, stream }, 'sync token expired; starting a full round');
       round = await this.fetchRound(stream, await this.openFullRound(stream), state);
     }
     if (round.mode === 'full') {

@@ -111,6 +111,26 @@ describe('directory sync against the emulator', () => {
     );
   });
 
+  it('a full round whose checkpoint expired while the run was down starts over and still ends correct', async () => {
+    let groupPages = 0;
+    fx.emulator.configureDelta({ objectCap: 5 });
+    fx.emulator.faults.failNextGraphRequests(1, {
+      status: 403,
+      code: 'Authorization_RequestDenied',
+      match: ({ path }) => path.includes('/groups/delta') && ++groupPages === 3,
+    });
+    const failed = await fx.gatehouse.sync.run(fx.connectionName, { full: true });
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.errors[0]?.code, 'GRAPH_INSUFFICIENT_PRIVILEGES');
+    fx.emulator.directory.createGroup({ displayName: 'Created While Down' });
+    fx.emulator.expireDeltaTokens();
+    const resumed = await fx.gatehouse.sync.run(fx.connectionName);
+    assert.equal(resumed.status, 'succeeded', JSON.stringify(resumed.errors));
+    assert.equal(resumed.mode, 'full');
+    fx.emulator.configureDelta({ objectCap: 200 });
+    await assertMirrors(fx.gatehouse, connectionId, fx.emulator);
+  });
+
   it('refuses a second concurrent run of the same connection', async () => {
     // Either call may take the lease first (on PostgreSQL the order of the two round trips is not fixed).
     const outcomes = await Promise.allSettled([
