@@ -308,6 +308,18 @@ describe('connections test (the doctor) against the emulator with real msal-node
     assert.match(error.hint, /syncUsers/);
   });
 
+  it('Graph unreachable (a wrong GraphEndpoint) → the graph check fails with GRAPH_UNAVAILABLE', async () => {
+    const port = await closedPort();
+    await connectionFor(
+      'graph-unreachable',
+      fx.parametersFor(fx.emulator.defaultApp, { GraphEndpoint: `http://127.0.0.1:${port}` }),
+    );
+    const outcome = await test('graph-unreachable');
+    assert.equal(check(outcome.report, 'token').status, 'pass', 'the token is still for Microsoft Graph');
+    const failed = assertFailedAt(outcome, 'graph', 'GRAPH_UNAVAILABLE');
+    assert.match(failed.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
+  });
+
   it('an unknown connection is a usage error (exit 2) with a hint', async () => {
     const result = await fx.runCli(['connections', 'test', 'does-not-exist', '--json']);
     assert.equal(result.exitCode, 2);
