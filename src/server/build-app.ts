@@ -27,7 +27,8 @@ export type GatehouseApp = FastifyInstance & { readonly routeTable: readonly Rou
 
 const VERSION = '0.1.0';
 
-function trackRoutes(app: FastifyInstance, table: RouteEntry[]): void {
+/** Records every route with its access; a route that declares none (and has no default) is refused. */
+export function trackRoutes(app: FastifyInstance, table: RouteEntry[]): void {
   app.addHook('onRoute', (route) => {
     const config = (route.config ?? {}) as { access?: RouteEntry['access'] };
     const access = config.access ?? defaultAccess(route.url);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import Fastify from 'fastify';
 import { ROLES, type Role, roleAllows } from '../../src/accounts/roles.js';
+import { trackRoutes } from '../../src/server/build-app.js';
 import type { RouteEntry } from '../../src/server/route-roles.js';
 import { type Caller, startTestServer, type TestServer } from './server-harness.js';
 
@@ -66,4 +68,22 @@ describe('authorization matrix: every route x every role', () => {
       });
     }
   }
+});
+
+test('a route that declares no access is refused when the app is built', async () => {
+  const app = Fastify();
+  const table: RouteEntry[] = [];
+  trackRoutes(app, table);
+  app.get('/api/v1/declared', { config: { access: 'operator' } }, async () => ({}));
+  assert.throws(() => app.get('/api/v1/forgotten', async () => ({})), /declares no access/);
+  assert.throws(() => app.get('/metrics-extra', async () => ({})), /declares no access/);
+  app.get('/assets/app.js', async () => '');
+  assert.deepEqual(
+    table.map((r) => [r.url, r.access]),
+    [
+      ['/api/v1/declared', 'operator'],
+      ['/assets/app.js', 'public'],
+    ],
+  );
+  await app.close();
 });
