@@ -253,6 +253,11 @@ describe('TokenProvider when the token endpoint misbehaves (real msal-node)', ()
     before(async () => {
       server = createServer((request, response) => {
         if (request.url?.includes('hang')) return; // never answers
+        if (request.url?.includes('empty')) {
+          response.setHeader('content-type', 'application/json');
+          response.end(JSON.stringify({ token_type: 'Bearer', expires_in: 3599, access_token: '' }));
+          return;
+        }
         response.statusCode = 502;
         response.setHeader('content-type', 'text/html');
         response.end('<html><body>502 Bad Gateway</body></html>');
@@ -270,6 +275,13 @@ describe('TokenProvider when the token endpoint misbehaves (real msal-node)', ()
       assert.equal(error.code, 'ENTRA_UNREACHABLE');
       assert.equal(error.details.status, 502);
       assert.match(error.message, /other than JSON/);
+    });
+
+    it('a 200 without an access token → ENTRA_TOKEN_ERROR, never an empty bearer', async () => {
+      const settings = emulatorSettings(emulator, { authorityHost: origin, tenantId: 'empty.example.com' });
+      const error = await failure(provider(settings).getAccessToken());
+      assert.equal(error.code, 'ENTRA_TOKEN_ERROR');
+      assert.equal(error.details.reason, 'empty_access_token');
     });
 
     it('no answer → ENTRA_UNREACHABLE after the timeout', async () => {
