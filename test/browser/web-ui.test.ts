@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { type RunningServer, startServer } from '../../src/server/start-server.js';
@@ -117,6 +118,40 @@ describe('web UI in headless Chromium', { skip }, () => {
     await page.locator(`tr[data-connection="${CONNECTION}"]`).getByRole('button', { name: 'Test' }).click();
     await page.getByTestId('test-result').filter({ hasText: 'all checks passed' }).waitFor({ timeout: 30_000 });
     await screenshot(page, '05-connections');
+  });
+
+  test('export (no secret inside), import asking for the left-out secret, copy and remove', async () => {
+    const row = page.locator(`tr[data-connection="${CONNECTION}"]`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      row.getByRole('button', { name: 'Export' }).click(),
+    ]);
+    const exported = JSON.parse(await readFile((await download.path())!, 'utf8')) as { name: string };
+    assert.equal(JSON.stringify(exported).includes(fx.emulator.defaultApp.secretValue!), false);
+    exported.name = 'Imported HR';
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'export.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(exported)),
+    });
+    const ask = page.getByRole('dialog', { name: 'The export left out a secret' });
+    await ask.getByLabel('ClientSecret').fill(fx.emulator.defaultApp.secretValue!);
+    await ask.getByRole('button', { name: 'Import' }).click();
+    await page.locator('tr[data-connection="Imported HR"]').waitFor();
+
+    await row.getByRole('button', { name: 'Copy' }).click();
+    const copy = page.getByRole('dialog', { name: `Copy ${CONNECTION}` });
+    await copy.getByLabel('Name of the copy').fill('HR copy');
+    await copy.getByRole('button', { name: 'Copy' }).click();
+    await page.locator('tr[data-connection="HR copy"]').waitFor();
+    for (const name of ['HR copy', 'Imported HR']) {
+      await page.locator(`tr[data-connection="${name}"]`).getByRole('button', { name: 'Remove' }).click();
+      await page
+        .getByRole('dialog', { name: `Remove ${name}?` })
+        .getByRole('button', { name: 'Remove' })
+        .click();
+      await page.locator(`tr[data-connection="${name}"]`).waitFor({ state: 'detached' });
+    }
   });
 
   test('run a sync and watch the progress bar reach the end', async () => {

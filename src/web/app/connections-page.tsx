@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { del, enc, get, post } from './api.js';
+import { ApiError, del, enc, get, post } from './api.js';
 import { ConnectionDialog } from './connection-dialog.js';
 import { ErrorMessage } from './error-message.js';
 import { AskDialog } from './small-dialogs.js';
@@ -8,6 +8,7 @@ import type { ConnectionTypeView, ConnectionView, Me, TestReport } from './types
 
 type Modal =
   | { kind: 'edit'; connection?: ConnectionView }
+  | { kind: 'import-secret'; document: unknown; key: string }
   | { kind: 'copy'; connection: ConnectionView }
   | { kind: 'remove'; connection: ConnectionView };
 
@@ -84,8 +85,19 @@ export function ConnectionsPage({ me }: { me: Me }) {
     setTesting(undefined);
   }
 
-  async function importFile(file: File) {
-    await run(async () => post('/connections/import', { export: JSON.parse(await file.text()) as unknown }));
+  async function importFile(file: File, parameters: { key: string; value: string }[] = [], text?: string) {
+    setError(undefined);
+    let document: unknown;
+    try {
+      document = JSON.parse(text ?? (await file.text())) as unknown;
+      await post('/connections/import', { export: document, parameters });
+    } catch (caught) {
+      // Exports leave secrets out: ask for the missing value instead of failing.
+      const omitted = caught instanceof ApiError ? (caught.details.omitted as string[] | undefined) : undefined;
+      if (omitted?.[0] && document !== undefined) setModal({ kind: 'import-secret', document, key: omitted[0] });
+      else setError(caught);
+    }
+    await reload();
   }
 
   return (
@@ -185,6 +197,23 @@ export function ConnectionsPage({ me }: { me: Me }) {
           onClose={() => setModal(undefined)}
           onSaved={() => void reload()}
         />
+      ) : null}
+      {modal?.kind === 'import-secret' ? (
+        <AskDialog
+          title="The export left out a secret"
+          label={modal.key}
+          secret
+          confirm="Import"
+          onAnswer={(value) => {
+            setModal(undefined);
+            if (value) {
+              const text = JSON.stringify(modal.document);
+              void importFile(new File([text], 'import.json'), [{ key: modal.key, value }], text);
+            }
+          }}
+        >
+          <p>Exports never carry secret values. Enter the {modal.key} for the imported connection.</p>
+        </AskDialog>
       ) : null}
       {modal?.kind === 'copy' ? (
         <AskDialog

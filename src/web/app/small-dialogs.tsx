@@ -6,6 +6,8 @@ export function AskDialog(props: {
   label?: string;
   initial?: string;
   confirm: string;
+  /** Mask the answer (a secret value). */
+  secret?: boolean;
   children?: ReactNode;
   onAnswer: (value: string | undefined) => void;
 }) {
@@ -24,7 +26,13 @@ export function AskDialog(props: {
         {props.label ? (
           <label>
             {props.label}
-            <input value={value} onChange={(e) => setValue(e.target.value)} required />
+            <input
+              value={value}
+              type={props.secret ? 'password' : 'text'}
+              autoComplete="off"
+              onChange={(e) => setValue(e.target.value)}
+              required
+            />
           </label>
         ) : null}
         <div className="dialog-buttons">
