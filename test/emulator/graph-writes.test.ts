@@ -106,6 +106,23 @@ describe('emulator Graph writes', () => {
     assert.equal(notMember.body.error.code, 'Request_ResourceNotFound');
   });
 
+  it('binds up to 20 members with PATCH /groups/{id}, all or nothing', async () => {
+    const team = emulator.directory.createGroup({ displayName: 'Bound' });
+    const [x, y] = [
+      emulator.directory.createUser({ displayName: 'Bind X' }),
+      emulator.directory.createUser({ displayName: 'Bind Y' }),
+    ];
+    const bind = (ids: string[]) => ({
+      'members@odata.bind': ids.map((id) => `https://graph.microsoft.com/v1.0/directoryObjects/${id}`),
+    });
+    assert.equal((await call('PATCH', `/groups/${team.id}`, { body: bind([x.id]) })).status, 204);
+    const partial = await call('PATCH', `/groups/${team.id}`, { body: bind([y.id, x.id]) });
+    assert.equal(partial.status, 400, 'x is already a member');
+    assert.deepEqual(emulator.directory.memberIds(team.id), [x.id], 'nothing of the failed request was applied');
+    const tooMany = await call('PATCH', `/groups/${team.id}`, { body: bind(Array.from({ length: 21 }, () => y.id)) });
+    assert.equal(tooMany.status, 400);
+  });
+
   it('runs $batch: relative URLs, per-item results, dependsOn with 424, and refuses bad batches', async () => {
     const ref = { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${member.id}` };
     const json = { 'Content-Type': 'application/json' };

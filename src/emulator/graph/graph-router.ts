@@ -17,7 +17,7 @@ import {
   listObjects,
   memberFunctions,
 } from './read-routes.js';
-import { addMember, createUser, deleteUser, removeMember, updateUser } from './write-routes.js';
+import { addMember, bindMembers, createUser, deleteUser, removeMember, updateUser } from './write-routes.js';
 
 export interface RouteDeps {
   readonly dir: DirectoryState;
@@ -67,6 +67,7 @@ export function routeGraph(
       if (method === 'GET') return getObject(ctx, kind, id);
       if (root === 'users' && method === 'PATCH') return updateUser(ctx, id);
       if (root === 'users' && method === 'DELETE') return deleteUser(ctx, id);
+      if (root === 'groups' && method === 'PATCH') return bindMembers(ctx, id);
       throw graphErrors.methodNotAllowed();
     }
     if (sub === 'memberOf' || sub === 'transitiveMemberOf') {

@@ -1,3 +1,4 @@
+import type { DirObject } from '../directory-state.js';
 import { randomGuid } from '../seeded-ids.js';
 import type { GraphContext, RouteResult } from './graph-context.js';
 import { GraphError, graphErrors } from './graph-error.js';
@@ -111,7 +112,7 @@ export function deleteUser(ctx: GraphContext, key: string): RouteResult {
   return { status: 204 };
 }
 
-function checkMembershipWritable(ctx: GraphContext, group: ReturnType<typeof requireObject>): void {
+function checkMembershipWritable(ctx: GraphContext, group: DirObject): void {
   if (group.props.isAssignableToRole === true && !ctx.canManagePrivileged) throw graphErrors.denied();
   if (group.props.onPremisesSyncEnabled === true)
     throw graphErrors.badRequest(
@@ -124,27 +125,59 @@ function checkMembershipWritable(ctx: GraphContext, group: ReturnType<typeof req
     );
 }
 
-/** POST /groups/{id}/members/$ref {"@odata.id": ".../directoryObjects/{memberId}"} → 204. */
-export function addMember(ctx: GraphContext, groupId: string): RouteResult {
-  ctx.require(PERMISSIONS.writeMembers);
-  const group = requireObject(ctx, groupId, 'group');
-  const ref = ctx.jsonBody()['@odata.id'];
+const ALREADY_MEMBER =
+  "One or more added object references already exist for the following modified properties: 'members'.";
+
+/** The member object an `@odata.id` reference names (404 when it does not exist). */
+function referencedObject(ctx: GraphContext, ref: unknown): DirObject {
   const memberId =
     typeof ref === 'string'
       ? /\/(?:directoryObjects|users|groups|devices|servicePrincipals)\/([^/?#]+)\/?$/i.exec(ref)?.[1]
       : undefined;
   if (!memberId) throw graphErrors.badRequest(`Invalid object identifier '${typeof ref === 'string' ? ref : ''}'.`);
-  checkMembershipWritable(ctx, group);
-  const member = requireObject(ctx, decodeURIComponent(memberId));
+  return requireObject(ctx, decodeURIComponent(memberId));
+}
+
+function checkCandidate(ctx: GraphContext, group: DirObject, member: DirObject): void {
   const types = group.props.groupTypes;
   if (member.kind === 'group' && Array.isArray(types) && types.includes('Unified'))
     throw graphErrors.badRequest('Microsoft 365 groups cannot have groups as members.');
   if (member.ix === group.ix || (member.kind === 'group' && ctx.dir.transitiveMembers(member.ix).includes(group.ix)))
     throw graphErrors.badRequest('A group cannot be a member of itself, directly or through nested groups.');
-  if (!ctx.dir.addMember(group, member.ix))
-    throw graphErrors.badRequest(
-      "One or more added object references already exist for the following modified properties: 'members'.",
-    );
+}
+
+/** POST /groups/{id}/members/$ref {"@odata.id": ".../directoryObjects/{memberId}"} → 204. */
+export function addMember(ctx: GraphContext, groupId: string): RouteResult {
+  ctx.require(PERMISSIONS.writeMembers);
+  const group = requireObject(ctx, groupId, 'group');
+  const ref = ctx.jsonBody()['@odata.id'];
+  checkMembershipWritable(ctx, group);
+  const member = referencedObject(ctx, ref);
+  checkCandidate(ctx, group, member);
+  if (!ctx.dir.addMember(group, member.ix)) throw graphErrors.badRequest(ALREADY_MEMBER);
+  return { status: 204 };
+}
+
+/**
+ * PATCH /groups/{id} {"members@odata.bind": [≤ 20 refs]} → 204, all or nothing (facts C.6). Only member binding is
+ * emulated; other group properties are not writable here.
+ */
+export function bindMembers(ctx: GraphContext, groupId: string): RouteResult {
+  ctx.require(PERMISSIONS.writeMembers);
+  const group = requireObject(ctx, groupId, 'group');
+  const body = ctx.jsonBody();
+  const refs = body['members@odata.bind'];
+  if (!Array.isArray(refs) || Object.keys(body).length !== 1)
+    throw graphErrors.badRequest('Only members@odata.bind is supported on PATCH /groups/{id} by the emulator.');
+  if (refs.length > 20)
+    throw graphErrors.badRequest('The maximum number of members that can be added in a single request is 20.');
+  checkMembershipWritable(ctx, group);
+  const members = refs.map((ref) => referencedObject(ctx, ref));
+  for (const member of members) {
+    checkCandidate(ctx, group, member);
+    if (ctx.dir.isMember(group, member.ix)) throw graphErrors.badRequest(ALREADY_MEMBER);
+  }
+  for (const member of members) ctx.dir.addMember(group, member.ix);
   return { status: 204 };
 }
 
