@@ -152,6 +152,15 @@ describe('emulator delta queries', () => {
     assert.equal(old.status, 410);
   });
 
+  it('reports a restored user again in full', async () => {
+    const user = users[11] as EmulatedObject;
+    emulator.directory.delete(user.id);
+    const round = await walkDelta(call, '/users/delta?$deltatoken=latest&$select=displayName');
+    emulator.directory.restore(user.id);
+    const next = await walkDelta(call, round.deltaLink);
+    assert.deepEqual(next.items, [{ displayName: user.displayName, id: user.id }]);
+  });
+
   it('tracks only the ids of a $filter=id eq … or … round', async () => {
     const [a, b, c] = [users[8], users[9], users[10]] as [EmulatedObject, EmulatedObject, EmulatedObject];
     const filter = encodeURIComponent(`id eq '${a.id}' or id eq '${b.id}'`);

@@ -46,6 +46,23 @@ describe('emulator throttling and fault injection', () => {
     emulator.setThrottling(false);
   });
 
+  it('has a separate write budget', async () => {
+    emulator.setThrottling({ resourceUnitsPer10s: 1000, writesPer150s: 2 });
+    clock.advance(300_000);
+    const user = emulator.directory.snapshot().users[6]?.id;
+    const statuses: number[] = [];
+    let information: string | null = null;
+    for (const title of ['a', 'b', 'c']) {
+      const reply = await call('PATCH', `/users/${user}`, { body: { jobTitle: title } });
+      statuses.push(reply.status);
+      information ??= reply.headers.get('x-ms-throttle-information');
+    }
+    assert.deepEqual(statuses, [204, 204, 429]);
+    assert.equal(information, 'WriteLimitExceeded');
+    assert.equal((await call('GET', '/users')).status, 200, 'reads still pass');
+    emulator.setThrottling(false);
+  });
+
   it('throttles $batch items one by one', async () => {
     emulator.setThrottling({ resourceUnitsPer10s: 4 });
     clock.advance(60_000);
