@@ -66,6 +66,8 @@ export function createAccountService(options: AccountServiceOptions) {
   const limiter = new LoginRateLimiter({ clock, maxFailures: options.maxLoginFailures ?? 5 });
   // Verifying against a dummy hash when the user does not exist keeps "no such user" as slow as "wrong password".
   const dummyHash = hashPassword('gatehouse-dummy-password', options.passwordParams);
+  // lastUsedAt is written at most once a minute per token, so API calls do not each pay for a write.
+  const tokenUseWritten = new Map<string, number>();
 
   async function findAccount(username: string): Promise<StoredAccount> {
     const account = await repo.findAccountByUsername(normaliseUsername(username));
@@ -225,7 +227,10 @@ export function createAccountService(options: AccountServiceOptions) {
       if (apiToken.expiresAt && apiToken.expiresAt.getTime() <= now.getTime()) {
         throw new AppError('AUTH_TOKEN_EXPIRED', { details: { tokenId: apiToken.id, name: apiToken.name } });
       }
-      await repo.markApiTokenUsed(apiToken.id, now);
+      if (now.getTime() - (tokenUseWritten.get(apiToken.id) ?? 0) >= 60_000) {
+        tokenUseWritten.set(apiToken.id, now.getTime());
+        await repo.markApiTokenUsed(apiToken.id, now);
+      }
       return { kind: 'token', id: apiToken.id, name: `token:${apiToken.name}`, role: apiToken.role };
     },
 
