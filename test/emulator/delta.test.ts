@@ -177,3 +177,50 @@ describe('emulator delta queries', () => {
     assert.equal((await call('GET', '/users/delta?$skiptoken=abc')).status, 400);
   });
 });
+
+describe('emulator delta page sizes (facts C.3a)', () => {
+  it('caps delta pages at 200 objects and 500 member links even when more is preferred, lists at 100 by default', async () => {
+    const emulator = await startEmulator({
+      seed: 'caps',
+      users: 450,
+      groups: 1,
+      generate: { devices: 0, servicePrincipals: 0 },
+    });
+    try {
+      const call = await defaultCaller(emulator);
+      const users = await walkDelta(call, '/users/delta?$select=displayName', { Prefer: 'odata.maxpagesize=999' });
+      assert.deepEqual(
+        users.pages.map((p) => p.length),
+        [200, 200, 50],
+      );
+      const groups = await walkDelta(call, '/groups/delta?$select=displayName,members');
+      const links = groups.pages.map((p) =>
+        p.reduce((n, g) => n + ((g['members@delta'] as unknown[]) ?? []).length, 0),
+      );
+      assert.deepEqual(links, [450], 'the all-staff group fits one page');
+      const list = await call<{ value: unknown[] }>('GET', '/users');
+      assert.equal(list.body.value.length, 100);
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  it('splits 1,200 member links of one group into pages of 500', async () => {
+    const emulator = await startEmulator({
+      seed: 'split',
+      users: 1200,
+      groups: 1,
+      generate: { devices: 0, servicePrincipals: 0 },
+    });
+    try {
+      const call = await defaultCaller(emulator);
+      const groups = await walkDelta(call, '/groups/delta?$select=displayName,members');
+      const links = groups.pages.map((p) =>
+        p.reduce((n, g) => n + ((g['members@delta'] as unknown[]) ?? []).length, 0),
+      );
+      assert.deepEqual(links, [500, 500, 200]);
+    } finally {
+      await emulator.stop();
+    }
+  });
+});
