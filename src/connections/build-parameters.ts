@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../core/errors.js';
 import type { StoredParameter } from './connection.js';
 import type { ConnectionType, ValidationContext } from './connection-type.js';
-import { checkRequiredKeys, normalizeParameters, type ParameterInput } from './normalize-parameters.js';
+import { checkRequiredKeys, findSpec, normalizeParameters, type ParameterInput } from './normalize-parameters.js';
 import { isPlaceholder } from './placeholder.js';
 import type { SecretCipher } from './ports.js';
 
@@ -37,9 +37,7 @@ export function fingerprintOf(value: string): string {
 export function buildParameters(options: BuildParametersOptions): BuiltParameters {
   const { type, context, cipher } = options;
   const { parameters: normalized, trimmed } = normalizeParameters(type, options.changes);
-  const unset = new Set(
-    (options.unset ?? []).map((key) => normalizeParameters(type, [{ key, value: '' }]).parameters[0]?.spec.key),
-  );
+  const unset = new Set((options.unset ?? []).map((key) => findSpec(type, key).key));
   assertNoPlaceholders(normalized.filter((p) => isPlaceholder(p.value)).map((p) => p.spec));
   const warnings: string[] = [];
   const setAt = context.now.toISOString();
