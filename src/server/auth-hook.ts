@@ -46,7 +46,12 @@ function checkCsrf(request: FastifyRequest): void {
  * authenticates the caller, checks the role, and for cookie-authenticated writes checks the CSRF header.
  * Requests that match no route are handled by the not-found handler, which also requires a login for /api.
  */
-export function registerAuthHook(app: FastifyInstance, accounts: AccountService): void {
+export function registerAuthHook(
+  app: FastifyInstance,
+  accounts: AccountService,
+  /** Called when an authenticated caller is refused (role or CSRF): a security event for the audit log. */
+  onDenied: (request: FastifyRequest, error: AppError) => Promise<void> = async () => {},
+): void {
   app.addHook('onRequest', async (request) => {
     const access: RouteAccess | undefined = request.routeOptions.config?.access;
     if (access === 'public') {
@@ -57,12 +62,17 @@ export function registerAuthHook(app: FastifyInstance, accounts: AccountService)
     await authenticate(request, accounts);
     if (access === undefined) return; // no route matched: the not-found handler decides
     if (!request.principal) throw new AppError('AUTH_REQUIRED');
-    if (!roleAllows(request.principal.role, access)) {
-      throw new AppError('AUTH_FORBIDDEN', {
-        message: `This needs the ${access} role; you are ${request.principal.role}.`,
-        details: { required: access, role: request.principal.role },
-      });
+    try {
+      if (!roleAllows(request.principal.role, access)) {
+        throw new AppError('AUTH_FORBIDDEN', {
+          message: `This needs the ${access} role; you are ${request.principal.role}.`,
+          details: { required: access, role: request.principal.role },
+        });
+      }
+      checkCsrf(request);
+    } catch (error) {
+      if (error instanceof AppError) await onDenied(request, error);
+      throw error;
     }
-    checkCsrf(request);
   });
 }

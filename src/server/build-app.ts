@@ -112,10 +112,17 @@ export async function buildApp(deps: ServerDeps): Promise<GatehouseApp> {
   registerErrorHandler(app, deps.logger);
   await registerSecurityHeaders(app);
   await app.register(fastifyCookie);
-  registerAuthHook(app, deps.accounts);
+  const audit = createRequestAuditor(deps.audit, deps.logger);
+  registerAuthHook(app, deps.accounts, (request, error) =>
+    audit(request, {
+      action: 'auth.denied',
+      target: `${request.method} ${request.routeOptions.url ?? ''}`,
+      result: 'failed',
+      errorCode: error.code,
+    }),
+  );
   const metrics = registerMetrics(app, deps.metrics ?? {});
   await registerOpenApi(app);
-  const audit = createRequestAuditor(deps.audit, deps.logger);
   const routeDeps: RouteDeps = { ...deps, auditLog: deps.audit, audit, metrics };
   await app.register(healthRoutes(routeDeps));
   await app.register(authRoutes(routeDeps), { prefix: '/api/v1' });

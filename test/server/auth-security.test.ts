@@ -46,6 +46,13 @@ describe('login, sessions and CSRF', () => {
     assert.equal(read.statusCode, 200, 'reads need no CSRF header');
     const ok = await server.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: admin.headers, payload });
     assert.equal(ok.statusCode, 201);
+    const audit = await server.fixture.gatehouse.audit.list({ action: 'auth.denied' });
+    assert.ok(
+      audit.some(
+        (e) => e.actor === 'admin' && e.errorCode === 'AUTH_CSRF_FAILED' && e.target === 'POST /api/v1/tokens',
+      ),
+      'a refused write is a security event in the audit log',
+    );
   });
 
   test('logout ends the session', async () => {
