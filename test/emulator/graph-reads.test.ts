@@ -87,6 +87,22 @@ describe('emulator Graph reads', () => {
     assert.equal(unknown.status, 400);
   });
 
+  it('sorts with $orderby=displayName and refuses unsupported sorts', async () => {
+    const asc = await call<Page>('GET', '/users?$orderby=displayName&$select=displayName&$top=3');
+    assert.deepEqual(
+      asc.body.value.map((u) => u.displayName),
+      ['Ada Lovelace', 'Bob Builder', 'Filler 000'],
+    );
+    const second = await call<Page>('GET', String(asc.body['@odata.nextLink']));
+    assert.deepEqual(
+      second.body.value.map((u) => u.displayName),
+      ['Filler 001', 'Filler 002', 'Filler 003'],
+    );
+    const desc = await call<Page>('GET', '/users?$orderby=displayName desc&$select=displayName&$top=1');
+    assert.equal(desc.body.value[0]?.displayName, 'Filler 249');
+    assert.equal((await call('GET', '/users?$orderby=jobTitle')).status, 400);
+  });
+
   it('gets a user by id and by userPrincipalName, and answers 404 in Graph shape', async () => {
     const byId = await call('GET', `/users/${ada.id}?$select=displayName,department`);
     assert.equal(byId.body.displayName, 'Ada Lovelace');

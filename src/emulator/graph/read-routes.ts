@@ -24,10 +24,44 @@ export function listObjects(ctx: GraphContext, kind: 'user' | 'group'): RouteRes
     predicates.push(compileSearch(ctx.query.search, isEventual(ctx.req.headers), fields));
   }
   return collectionPage(ctx, {
-    source: kind === 'user' ? ctx.dir.users : ctx.dir.groups,
+    source: ctx.query.orderby
+      ? orderedSource(ctx, kind, ctx.query.orderby)
+      : kind === 'user'
+        ? ctx.dir.users
+        : ctx.dir.groups,
     context: kind === 'user' ? 'users' : 'groups',
     predicate: predicates.length > 0 ? (p, id) => predicates.every((f) => f(p, id)) : undefined,
   });
+}
+
+const SORTABLE: Record<'user' | 'group', readonly string[]> = {
+  user: ['displayName', 'userPrincipalName'],
+  group: ['displayName'],
+};
+const sorted = new WeakMap<object, { key: string; source: number[] }>();
+
+/**
+ * `$orderby=displayName [asc|desc]` (users also by userPrincipalName), case-insensitive as the directory sorts.
+ * The sorted index is kept until the directory changes, so paging a million users sorts once.
+ */
+function orderedSource(ctx: GraphContext, kind: 'user' | 'group', orderby: string): number[] {
+  const match = /^\s*(\w+)(?:\s+(asc|desc))?\s*$/i.exec(orderby);
+  const prop = match?.[1];
+  if (!prop || !SORTABLE[kind].includes(prop))
+    throw graphErrors.unsupportedQuery('Sorting not supported for current query.');
+  const desc = match?.[2]?.toLowerCase() === 'desc';
+  const key = `${kind}:${prop}:${desc}:${ctx.dir.changes.position}:${ctx.dir.objects.length}`;
+  const cached = sorted.get(ctx.dir);
+  if (cached?.key === key) return cached.source;
+  const base = kind === 'user' ? ctx.dir.users : ctx.dir.groups;
+  const keys = new Map(base.map((ix) => [ix, String(ctx.dir.objects[ix]?.props[prop] ?? '').toLowerCase()]));
+  const source = [...base].sort((a, b) => {
+    const ka = keys.get(a) as string;
+    const kb = keys.get(b) as string;
+    return (ka < kb ? -1 : ka > kb ? 1 : a - b) * (desc ? -1 : 1);
+  });
+  sorted.set(ctx.dir, { key, source });
+  return source;
 }
 
 /** GET /users/$count (text/plain): an advanced query, so only with `ConsistencyLevel: eventual` (facts C.9). */
