@@ -113,17 +113,31 @@ async function addMemberships(db: Kysely<Database>, cid: string, links: readonly
   }
 }
 
+/** Groups pairs by group, so each delete walks the primary key (connection, group, member) instead of a scan. */
+function byGroup(links: readonly Pick<MembershipLink, 'groupId' | 'memberId'>[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const l of links) {
+    const members = groups.get(l.groupId);
+    if (members) members.push(l.memberId);
+    else groups.set(l.groupId, [l.memberId]);
+  }
+  return groups;
+}
+
 async function removeMemberships(
   db: Kysely<Database>,
   cid: string,
   links: readonly Pick<MembershipLink, 'groupId' | 'memberId'>[],
 ) {
-  for (const part of chunks(links, 200)) {
-    await db
-      .deleteFrom('directory_memberships')
-      .where('connection_id', '=', cid)
-      .where((eb) => eb.or(part.map((l) => eb.and([eb('group_id', '=', l.groupId), eb('member_id', '=', l.memberId)]))))
-      .execute();
+  for (const [groupId, memberIds] of byGroup(links)) {
+    for (const part of chunks(memberIds)) {
+      await db
+        .deleteFrom('directory_memberships')
+        .where('connection_id', '=', cid)
+        .where('group_id', '=', groupId)
+        .where('member_id', 'in', part)
+        .execute();
+    }
   }
 }
 
@@ -141,12 +155,18 @@ async function deleteUsers(db: Kysely<Database>, cid: string, ids: readonly stri
 }
 
 async function deleteGroups(db: Kysely<Database>, cid: string, ids: readonly string[]) {
+  // Separate deletes (not one OR), so each uses its index: the primary key for group_id, the member index for member_id.
   for (const part of chunks(ids)) {
     await db.deleteFrom('directory_groups').where('connection_id', '=', cid).where('id', 'in', part).execute();
     await db
       .deleteFrom('directory_memberships')
       .where('connection_id', '=', cid)
-      .where((eb) => eb.or([eb('group_id', 'in', part), eb('member_id', 'in', part)]))
+      .where('group_id', 'in', part)
+      .execute();
+    await db
+      .deleteFrom('directory_memberships')
+      .where('connection_id', '=', cid)
+      .where('member_id', 'in', part)
       .execute();
   }
 }

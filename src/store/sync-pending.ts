@@ -24,6 +24,7 @@ async function cancelRemovals(db: Kysely<Database>, cid: string, kind: Removal['
         .deleteFrom('sync_pending_removals')
         .where('connection_id', '=', cid)
         .where('kind', '=', kind)
+        .where('group_id', '=', '')
         .where(
           'object_id',
           'in',
@@ -33,19 +34,23 @@ async function cancelRemovals(db: Kysely<Database>, cid: string, kind: Removal['
     }
     return;
   }
-  for (let i = 0; i < keys.length; i += 200) {
-    await db
-      .deleteFrom('sync_pending_removals')
-      .where('connection_id', '=', cid)
-      .where('kind', '=', 'membership')
-      .where((eb) =>
-        eb.or(
-          keys
-            .slice(i, i + 200)
-            .map((k) => eb.and([eb('group_id', '=', k.group_id), eb('object_id', '=', k.object_id)])),
-        ),
-      )
-      .execute();
+  const groups = new Map<string, string[]>();
+  for (const k of keys) {
+    const members = groups.get(k.group_id);
+    if (members) members.push(k.object_id);
+    else groups.set(k.group_id, [k.object_id]);
+  }
+  // One delete per group on the primary key (connection, kind, group, object), never an OR of pairs (a scan).
+  for (const [groupId, objectIds] of groups) {
+    for (let i = 0; i < objectIds.length; i += CHUNK) {
+      await db
+        .deleteFrom('sync_pending_removals')
+        .where('connection_id', '=', cid)
+        .where('kind', '=', 'membership')
+        .where('group_id', '=', groupId)
+        .where('object_id', 'in', objectIds.slice(i, i + CHUNK))
+        .execute();
+    }
   }
 }
 

@@ -52,17 +52,26 @@ async function existingIds(
   return found;
 }
 
-/** The page's groups' current links, to tell added memberships from ones already stored (replays, re-syncs). */
+/** Which of the page's links are already stored (replays, re-syncs): one primary-key probe per group. */
 async function existingLinks(db: Kysely<Database>, cid: string, plan: PagePlan): Promise<Set<string>> {
   const found = new Set<string>();
-  for (const groups of chunks([...new Set(plan.addMemberships.map((l) => l.groupId))], 200)) {
-    const rows = await db
-      .selectFrom('directory_memberships')
-      .select(['group_id', 'member_id'])
-      .where('connection_id', '=', cid)
-      .where('group_id', 'in', groups)
-      .execute();
-    for (const row of rows) found.add(`${row.group_id}/${row.member_id}`);
+  const byGroup = new Map<string, string[]>();
+  for (const l of plan.addMemberships) {
+    const members = byGroup.get(l.groupId);
+    if (members) members.push(l.memberId);
+    else byGroup.set(l.groupId, [l.memberId]);
+  }
+  for (const [groupId, memberIds] of byGroup) {
+    for (const part of chunks(memberIds)) {
+      const rows = await db
+        .selectFrom('directory_memberships')
+        .select('member_id')
+        .where('connection_id', '=', cid)
+        .where('group_id', '=', groupId)
+        .where('member_id', 'in', part)
+        .execute();
+      for (const row of rows) found.add(`${groupId}/${row.member_id}`);
+    }
   }
   return found;
 }
