@@ -154,12 +154,14 @@ export function AdminPage({ me }: { me: Me }) {
             required
           />
         </label>
-        <label htmlFor="new-account-role">Role</label>
-        <RoleSelect
-          id="new-account-role"
-          value={newAccount.role}
-          onChange={(role) => setNewAccount({ ...newAccount, role })}
-        />
+        <label htmlFor="new-account-role">
+          Role
+          <RoleSelect
+            id="new-account-role"
+            value={newAccount.role}
+            onChange={(role) => setNewAccount({ ...newAccount, role })}
+          />
+        </label>
         <button type="submit">Add account</button>
       </form>
 
@@ -210,7 +212,7 @@ export function AdminPage({ me }: { me: Me }) {
           Token name
           <input value={newToken.name} onChange={(e) => setNewToken({ ...newToken, name: e.target.value })} required />
         </label>
-        <label>
+        <label htmlFor="new-token-role">
           Role
           <RoleSelect
             id="new-token-role"
