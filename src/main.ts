@@ -74,7 +74,17 @@ export interface Gatehouse {
   close(): Promise<void>;
 }
 
-/** The composition root: opens the store, checks the master key, and wires the services. */
+/**
+ * The composition root: opens the store, checks the master key, and wires the services.
+ *
+ * @example
+ *   const gatehouse = await openGatehouse({ dataDir: '/var/lib/gatehouse' });
+ *   try {
+ *     console.log(await gatehouse.connections.list());
+ *   } finally {
+ *     await gatehouse.close();
+ *   }
+ */
 export async function openGatehouse(options: GatehouseOptions): Promise<Gatehouse> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;

@@ -50,7 +50,18 @@ export interface ConnectionChange {
   warnings: string[];
 }
 
-/** Create, read, update, copy and remove connections; the one place their rules are applied. */
+/**
+ * Create, read, update, copy and remove connections; the one place their rules are applied.
+ *
+ * @example
+ *   const { connection, trimmed } = await gatehouse.connections.create({
+ *     name: 'MS EntraID',
+ *     type: 'EntraID',
+ *     parameters: [{ key: 'TenantID', value: 'contoso.onmicrosoft.com' }, { key: 'ClientID', value: clientId },
+ *       { key: 'ClientSecret', value: secretValue }],
+ *   });
+ *   const settings = await gatehouse.connections.resolveEntraSettings('ms entraid'); // names match regardless of case
+ */
 export class ConnectionService {
   private readonly newId: () => string;
 

@@ -5,6 +5,11 @@ import { open, parseEnvelope, seal } from './secret-box.js';
 /**
  * The keys gatehouse can read with, and the one it writes with. During a rotation (or after one was interrupted)
  * the ring knows the old and the new key, so every envelope stays readable whichever key sealed it.
+ *
+ * @example
+ *   const ring = new KeyRing(parseMasterKey(process.env.GATEHOUSE_MASTER_KEY ?? '', 'GATEHOUSE_MASTER_KEY'));
+ *   const envelope = ring.encrypt('secret value'); // "gh1.<keyId>.<iv>.<ciphertext>.<tag>"
+ *   ring.decrypt(envelope); // "secret value"
  */
 export class KeyRing {
   #current: MasterKey;

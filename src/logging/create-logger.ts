@@ -46,7 +46,13 @@ export function isLogLevel(value: string): value is LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(value);
 }
 
-/** A pino-backed Logger (JSON lines) with secret redaction. */
+/**
+ * A pino-backed Logger (JSON lines) with secret redaction.
+ *
+ * @example
+ *   const logger = createLogger({ level: 'debug', bindings: { component: 'server' } });
+ *   logger.info({ connection: 'hr-prod' }, 'sync started');
+ */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const destination = options.destination ?? process.stderr;
   const base = pino(
