@@ -36,6 +36,12 @@ export function trackRoutes(app: FastifyInstance, table: RouteEntry[]): void {
       throw new Error(`Route ${String(route.method)} ${route.url} declares no access (config.access).`);
     }
     route.config = { ...config, access } as typeof route.config;
+    // The OpenAPI document says who may call each route.
+    if (route.schema && !(route.schema as { hide?: boolean }).hide) {
+      const schema = route.schema as { description?: string };
+      const who = access === 'public' ? 'No login needed.' : `Needs the ${access} role (or higher).`;
+      schema.description = schema.description ? `${schema.description} ${who}` : who;
+    }
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') table.push({ method, url: route.url, access });
     }

@@ -207,6 +207,8 @@ describe('headers, errors and public routes', () => {
     const doc = (await server.app.inject({ url: '/api/openapi.json', headers: viewer.headers })).json();
     assert.equal(doc.openapi.startsWith('3.'), true);
     assert.ok(doc.paths['/api/v1/tokens'].post.requestBody);
+    assert.match(doc.paths['/api/v1/tokens'].post.description, /Needs the admin role/);
+    assert.match(doc.paths['/api/v1/sync/{name}/run'].post.description, /Needs the operator role/);
     const metrics = await server.app.inject({ url: '/metrics', headers: viewer.headers });
     assert.match(
       metrics.body,
