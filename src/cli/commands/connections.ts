@@ -182,8 +182,14 @@ export function registerConnectionCommands(program: Command, ctx: CliContext): C
           types.flatMap((t) => [
             `${t.name}: ${t.description}`,
             formatTable([
-              ['  KEY', 'REQUIRED', 'SECRET', 'WHERE TO FIND IT'],
-              ...t.parameters.map((p) => [`  ${p.key}`, p.required ? 'yes' : 'no', p.secret ? 'yes' : 'no', p.hint]),
+              ['  KEY', 'LABEL', 'REQUIRED', 'SECRET', 'WHERE TO FIND IT'],
+              ...t.parameters.map((p) => [
+                `  ${p.key}`,
+                p.label,
+                p.required ? 'yes' : 'no',
+                p.secret ? 'yes' : 'no',
+                p.hint,
+              ]),
             ]),
           ]),
         );
