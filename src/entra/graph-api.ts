@@ -55,7 +55,11 @@ export interface GraphBatchResponse {
 }
 
 export interface GraphApi {
-  request<T = unknown>(method: GraphMethod, pathOrUrl: string, options?: GraphRequestOptions): Promise<GraphResponse<T>>;
+  request<T = unknown>(
+    method: GraphMethod,
+    pathOrUrl: string,
+    options?: GraphRequestOptions,
+  ): Promise<GraphResponse<T>>;
   /** Streams the pages of a collection or delta round, following `@odata.nextLink` until a page has none. */
   pages<T = unknown>(pathOrUrl: string, options?: GraphRequestOptions): AsyncIterable<GraphPage<T>>;
   /** Sends up to 20 requests as one `$batch`; inner 429s are retried; results are returned in request order. */
