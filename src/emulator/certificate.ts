@@ -46,7 +46,13 @@ export interface TestCertificate {
  * Node can parse X.509 but not create it, so the DER is assembled here (RFC 5280, the minimum fields).
  */
 export function createSelfSignedCertificate(
-  options: { commonName?: string; notBefore?: Date; notAfter?: Date } = {},
+  options: {
+    commonName?: string;
+    notBefore?: Date;
+    notAfter?: Date;
+    /** Subject alternative names, for a TLS server certificate (e.g. `localhost`, `127.0.0.1`). */
+    altNames?: { dns?: string[]; ip?: string[] };
+  } = {},
 ): TestCertificate {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const notBefore = options.notBefore ?? new Date(Date.now() - 24 * 3600_000);
@@ -67,6 +73,7 @@ export function createSelfSignedCertificate(
     seq(time(notBefore), time(notAfter)),
     name,
     publicKey.export({ type: 'spki', format: 'der' }),
+    ...(options.altNames ? [tlv(0xa3, seq(subjectAltName(options.altNames)))] : []),
   );
   const signature = createSign('sha256').update(tbs).sign(privateKey);
   const der = seq(tbs, sha256WithRsa, tlv(0x03, Buffer.concat([Buffer.from([0]), signature])));
@@ -81,6 +88,15 @@ export function createSelfSignedCertificate(
     thumbprintSha256: info.thumbprintSha256,
     thumbprintSha1: info.thumbprintSha1,
   };
+}
+
+/** The subjectAltName extension (RFC 5280 4.2.1.6): dNSName [2], iPAddress [7] (IPv4 only here). */
+function subjectAltName(names: { dns?: string[]; ip?: string[] }): Buffer {
+  const general = [
+    ...(names.dns ?? []).map((dns) => tlv(0x82, Buffer.from(dns))),
+    ...(names.ip ?? []).map((ip) => tlv(0x87, Buffer.from(ip.split('.').map(Number)))),
+  ];
+  return seq(oid('2.5.29.17'), tlv(0x04, seq(...general)));
 }
 
 function tlv(tag: number, body: Buffer): Buffer {

@@ -35,6 +35,12 @@ export interface EmulatorOptions {
   throttling?: boolean | Partial<ThrottleSettings>;
   /** Fraction (0–1) of Graph requests answered 429 with Retry-After (the CLI's --throttle-rate). Default 0. */
   throttleRate?: number;
+  /**
+   * Serve https instead of http: `true` = a fresh self-signed certificate for localhost, 127.0.0.1 and `host`
+   * (its PEM is `emulator.tlsCertificatePem`: trust it with NODE_EXTRA_CA_CERTS or a `ca` option), or your own.
+   * Needed when gatehouse reaches the emulator on a non-loopback address (gatehouse allows http only on loopback).
+   */
+  tls?: true | { certificatePem: string; privateKeyPem: string };
   /** Delta paging knobs; defaults are the real service's (200 objects / 500 member links per page). */
   delta?: Partial<DeltaSettings>;
 }
@@ -65,6 +71,8 @@ export interface EmulatorFaults {
 export interface Emulator {
   /** Origin, e.g. http://127.0.0.1:43123 — both the login host and the Graph host. */
   readonly url: string;
+  /** The server certificate (PEM) when serving https. */
+  readonly tlsCertificatePem: string | undefined;
   readonly tenant: TenantIdentity;
   readonly defaultApp: RegisteredApp;
   /** The gatehouse EntraID connection parameters for the default app. */

@@ -1,6 +1,6 @@
 import { systemClock } from '../core/clock.js';
 import { AppRegistry, describeApp } from './app-registry.js';
-import { readCertificate } from './certificate.js';
+import { createSelfSignedCertificate, readCertificate } from './certificate.js';
 import { DirectoryApi } from './directory-api.js';
 import { DirectoryState } from './directory-state.js';
 import type { Emulator, EmulatorOptions } from './emulator-api.js';
@@ -158,12 +158,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return response;
   };
 
-  const server = await listen(options.host ?? '127.0.0.1', options.port ?? 0, dispatch);
   const host = options.host ?? '127.0.0.1';
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${server.port}`;
+  const tls = options.tls === true ? selfSignedServerCertificate(host) : options.tls;
+  const server = await listen(host, options.port ?? 0, dispatch, tls);
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${server.port}`;
 
   return {
     url,
+    tlsCertificatePem: tls?.certificatePem,
     tenant,
     defaultApp,
     connection: {
@@ -242,4 +244,13 @@ function processStats(requests: number) {
     heapUsedMb: Math.round(memory.heapUsed / 1e6),
     rssMb: Math.round(memory.rss / 1e6),
   };
+}
+
+/** A self-signed server certificate for the emulator's own names. */
+function selfSignedServerCertificate(host: string): { certificatePem: string; privateKeyPem: string } {
+  const ipv4 = /^\d+\.\d+\.\d+\.\d+$/.test(host);
+  const dns = ['localhost', ...(ipv4 || host.includes(':') ? [] : [host])];
+  const ip = ['127.0.0.1', ...(ipv4 && host !== '127.0.0.1' && host !== '0.0.0.0' ? [host] : [])];
+  const cert = createSelfSignedCertificate({ commonName: 'gatehouse-emulator', altNames: { dns, ip } });
+  return { certificatePem: cert.certificatePem, privateKeyPem: cert.privateKeyPem };
 }

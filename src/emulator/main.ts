@@ -2,7 +2,7 @@
 //   node --import tsx src/emulator/main.ts --users 1000000 --groups 50000 [--port 0] [--seed S] [--throttling]
 // The first stdout line is the JSON summary with the connection; it serves until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
-import { emulatorSummary, untilSignal } from './emulator-summary.js';
+import { emulatorSummary, untilSignal, writeTlsCertificate } from './emulator-summary.js';
 import { startEmulator } from './index.js';
 
 const { values } = parseArgs({
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     'latency-ms': { type: 'string', default: '0' },
     'throttle-rate': { type: 'string', default: '0' },
     throttling: { type: 'boolean', default: false },
+    tls: { type: 'boolean', default: false },
   },
 });
 
@@ -28,12 +29,14 @@ const emulator = await startEmulator({
   latencyMs: Number(values['latency-ms']),
   throttleRate: Number(values['throttle-rate']),
   throttling: values.throttling,
+  ...(values.tls ? { tls: true as const } : {}),
 });
+const certificate = writeTlsCertificate(emulator);
 const memory = process.memoryUsage();
 const cpu = process.cpuUsage();
 process.stdout.write(
   `${JSON.stringify({
-    ...emulatorSummary(emulator),
+    ...emulatorSummary(emulator, certificate.file),
     startupMs: Math.round(performance.now() - started),
     // CPU time of the whole start (module loading included): stable even on a busy machine.
     startupCpuMs: Math.round((cpu.user + cpu.system) / 1000),
@@ -42,4 +45,5 @@ process.stdout.write(
   })}\n`,
 );
 await untilSignal();
+certificate.remove();
 await emulator.stop();

@@ -1,6 +1,12 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AppError } from '../../core/errors.js';
-import { emulatorSummary, emulatorSummaryLines, untilSignal } from '../../emulator/emulator-summary.js';
+import {
+  emulatorSummary,
+  emulatorSummaryLines,
+  untilSignal,
+  writeTlsCertificate,
+} from '../../emulator/emulator-summary.js';
 import { startEmulator } from '../../emulator/index.js';
 import type { CliContext } from '../cli-context.js';
 
@@ -13,6 +19,9 @@ interface EmulatorCliOptions {
   latencyMs: string;
   throttleRate: string;
   throttling?: boolean;
+  tls?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 function count(name: string, value: string, max: number): number {
@@ -47,6 +56,9 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): Comm
     .option('--latency-ms <ms>', 'latency added to every request', '0')
     .option('--throttle-rate <r>', 'fraction of Graph requests answered 429 with Retry-After', '0')
     .option('--throttling', "enforce Graph's resource-unit budgets (429 when exceeded)")
+    .option('--tls', 'serve https with a fresh self-signed certificate (needed off loopback)')
+    .option('--tls-cert <file>', 'serve https with this certificate (PEM); needs --tls-key')
+    .option('--tls-key <file>', 'private key (PEM) of --tls-cert')
     .action(async (options: EmulatorCliOptions) => {
       const emulator = await startEmulator({
         host: options.host,
@@ -57,14 +69,36 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): Comm
         latencyMs: count('latency-ms', options.latencyMs, 600_000),
         throttleRate: rate(options.throttleRate),
         throttling: options.throttling ?? false,
+        tls: tlsOption(ctx, options),
       });
+      const certificate = writeTlsCertificate(emulator);
       try {
         // One JSON line (not pretty-printed) so a parent process can read the connection from the first line.
-        if (ctx.output().json) ctx.io.stdout.write(`${JSON.stringify(emulatorSummary(emulator))}\n`);
-        else ctx.io.stdout.write(`${emulatorSummaryLines(emulator).join('\n')}\n`);
+        if (ctx.output().json) ctx.io.stdout.write(`${JSON.stringify(emulatorSummary(emulator, certificate.file))}\n`);
+        else ctx.io.stdout.write(`${emulatorSummaryLines(emulator, certificate.file).join('\n')}\n`);
         await untilSignal();
       } finally {
+        certificate.remove();
         await emulator.stop();
       }
     });
+}
+
+function tlsOption(
+  ctx: CliContext,
+  options: EmulatorCliOptions,
+): true | { certificatePem: string; privateKeyPem: string } | undefined {
+  if (Boolean(options.tlsCert) !== Boolean(options.tlsKey))
+    throw new AppError('USAGE_ERROR', { message: '--tls-cert and --tls-key go together.' });
+  if (options.tlsCert && options.tlsKey) {
+    const read = (file: string) => {
+      try {
+        return readFileSync(ctx.resolvePath(file), 'utf8');
+      } catch (cause) {
+        throw new AppError('USAGE_ERROR', { message: `Cannot read ${file}.`, cause, hint: 'Check the path.' });
+      }
+    };
+    return { certificatePem: read(options.tlsCert), privateKeyPem: read(options.tlsKey) };
+  }
+  return options.tls ? true : undefined;
 }
