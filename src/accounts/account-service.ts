@@ -174,7 +174,9 @@ export function createAccountService(options: AccountServiceOptions) {
     },
 
     /** The principal and session behind a session cookie, extending it; undefined when unknown or expired. */
-    async authenticateSession(sessionToken: string): Promise<{ principal: Principal; session: Session } | undefined> {
+    async authenticateSession(
+      sessionToken: string,
+    ): Promise<{ principal: Principal; session: Session; renewedUntil?: Date } | undefined> {
       const tokenHash = hashOpaqueToken(sessionToken);
       const session = await repo.findSession(tokenHash);
       if (!session) return undefined;
@@ -186,11 +188,13 @@ export function createAccountService(options: AccountServiceOptions) {
       const account = await repo.findAccountById(session.accountId);
       if (!account || account.disabled) return undefined;
       // Extend at most once a minute, so reads do not write on every request.
+      let renewedUntil: Date | undefined;
       if (session.expiresAt.getTime() - now < sessionTtlMs - 60_000) {
-        await repo.extendSession(tokenHash, new Date(now + sessionTtlMs));
+        renewedUntil = new Date(now + sessionTtlMs);
+        await repo.extendSession(tokenHash, renewedUntil);
       }
       const principal: Principal = { kind: 'account', id: account.id, name: account.username, role: account.role };
-      return { principal, session };
+      return { principal, session, ...(renewedUntil ? { renewedUntil } : {}) };
     },
 
     async logout(sessionToken: string): Promise<void> {

@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountService } from '../accounts/account-service.js';
 import { roleAllows } from '../accounts/roles.js';
 import { AppError } from '../core/errors.js';
 import type { RouteAccess } from './route-roles.js';
-import { CSRF_HEADER, SESSION_COOKIE } from './session-cookies.js';
+import { CSRF_HEADER, SESSION_COOKIE, setSessionCookies } from './session-cookies.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -15,7 +15,7 @@ function sameToken(a: string, b: string): boolean {
 }
 
 /** Resolves the caller from `Authorization: Bearer <API token>` or the session cookie; undefined when neither. */
-async function authenticate(request: FastifyRequest, accounts: AccountService): Promise<void> {
+async function authenticate(request: FastifyRequest, reply: FastifyReply, accounts: AccountService): Promise<void> {
   const header = request.headers.authorization;
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -31,6 +31,14 @@ async function authenticate(request: FastifyRequest, accounts: AccountService): 
   if (!found) return;
   request.principal = found.principal;
   request.session = found.session;
+  // A sliding session: the cookie's expiry follows the store's, so an active user is not logged out mid-work.
+  if (found.renewedUntil) {
+    setSessionCookies(request, reply, {
+      sessionToken,
+      csrfToken: found.session.csrfToken,
+      expiresAt: found.renewedUntil,
+    });
+  }
 }
 
 function checkCsrf(request: FastifyRequest): void {
@@ -52,14 +60,14 @@ export function registerAuthHook(
   /** Called when an authenticated caller is refused (role or CSRF): a security event for the audit log. */
   onDenied: (request: FastifyRequest, error: AppError) => Promise<void> = async () => {},
 ): void {
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const access: RouteAccess | undefined = request.routeOptions.config?.access;
     if (access === 'public') {
       // Public routes still learn who is calling when they can (the login page asks for its session).
-      await authenticate(request, accounts).catch(() => undefined);
+      await authenticate(request, reply, accounts).catch(() => undefined);
       return;
     }
-    await authenticate(request, accounts);
+    await authenticate(request, reply, accounts);
     if (access === undefined) return; // no route matched: the not-found handler decides
     if (!request.principal) throw new AppError('AUTH_REQUIRED');
     try {

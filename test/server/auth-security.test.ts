@@ -120,6 +120,21 @@ describe('API tokens', () => {
   });
   after(() => server.close());
 
+  test('an active session slides: its cookie is renewed, and an idle one expires', async () => {
+    const viewer = await server.session('viewer');
+    clock.advance(2 * 3_600_000);
+    const active = await server.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: viewer.headers });
+    assert.equal(active.statusCode, 200);
+    const renewed = [active.headers['set-cookie']]
+      .flat()
+      .map(String)
+      .find((l) => l.startsWith('gh_session='));
+    assert.match(String(renewed), /HttpOnly/, 'the session cookie is sent again with the later expiry');
+    clock.advance(12 * 3_600_000 + 1000);
+    const idle = await server.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: viewer.headers });
+    assert.equal(idle.statusCode, 401);
+  });
+
   test('a token is shown once, listed by prefix only, and stops working when it expires', async () => {
     const admin = await server.token('admin');
     const created = await server.app.inject({
