@@ -152,6 +152,14 @@ describe('emulator delta queries', () => {
     assert.equal(old.status, 410);
   });
 
+  it('returns only changed properties with Prefer: return=minimal', async () => {
+    const user = users[6] as EmulatedObject;
+    const round = await walkDelta(call, '/users/delta?$deltatoken=latest&$select=displayName,jobTitle');
+    emulator.directory.update(user.id, { jobTitle: 'Architect' });
+    const next = await walkDelta(call, round.deltaLink, { Prefer: 'return=minimal' });
+    assert.deepEqual(next.items, [{ jobTitle: 'Architect', id: user.id }]);
+  });
+
   it('reports a restored user again in full', async () => {
     const user = users[11] as EmulatedObject;
     emulator.directory.delete(user.id);

@@ -163,6 +163,11 @@ function entryAt(
   const memberRefs: MemberRefs = item.full ? currentMembers(obj) : tracksMembers ? item.members : [];
   const propsSeen = state.s === null ? item.props.size > 0 : [...item.props].some((p) => state.s?.includes(p));
   if (!item.full && !propsSeen && memberRefs.length === 0) return undefined;
+  // `Prefer: return=minimal` on a later round: only the properties that changed (facts C.3).
+  if (!item.full && /return=minimal/i.test(ctx.req.headers.prefer ?? '')) {
+    const changed = [...item.props].filter((p) => state.s === null || state.s.includes(p));
+    return { entry: shape(obj, changed), memberRefs };
+  }
   return { entry: shape(obj, select), memberRefs };
 }
 
