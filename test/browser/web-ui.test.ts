@@ -163,6 +163,10 @@ describe('web UI in headless Chromium', { skip }, () => {
     assert.equal(await bar.getAttribute('value'), '100');
     await page.getByText('Finished').waitFor();
     await screenshot(page, '06-sync');
+    await page.getByRole('link', { name: 'Connections' }).click();
+    const row = page.locator(`tr[data-connection="${CONNECTION}"]`);
+    await row.getByText(/^succeeded, /).waitFor();
+    assert.match(await row.innerText(), /healthy/);
   });
 
   test('check a nested membership and see its path', async () => {
@@ -208,5 +212,23 @@ describe('web UI in headless Chromium', { skip }, () => {
     await page.locator('.swagger-ui .info .title', { hasText: 'gatehouse' }).waitFor({ timeout: 20_000 });
     await page.locator('.opblock-summary-path', { hasText: '/api/v1/connections' }).first().waitFor();
     await screenshot(page, '10-api-docs');
+  });
+
+  test('a viewer sees the data but no buttons that change anything', async () => {
+    await fx.gatehouse.accounts.createAccount({ username: 'vera', password: ADMIN_PASSWORD, role: 'viewer' });
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('User name').fill('vera');
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator(`tr[data-connection="${CONNECTION}"]`).waitFor();
+    for (const name of ['Create', 'Edit', 'Test', 'Remove', 'Import…']) {
+      assert.equal(await page.getByRole('button', { name, exact: true }).count(), 0, name);
+    }
+    assert.equal(await page.getByRole('link', { name: 'Audit' }).count(), 0);
+    await page.getByRole('link', { name: 'Sync' }).click();
+    await page.getByRole('heading', { name: 'History' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Run now' }).count(), 0);
+    await screenshot(page, '11-viewer-sync');
   });
 });
