@@ -59,13 +59,21 @@ export function createDirectoryRepository(db: Kysely<Database>): DirectoryStore 
     removeMember: (cid, groupId, memberId) => apply(cid, { removeMemberships: [{ groupId, memberId }] }),
 
     async getUser(cid, idOrUpn) {
-      const row = await db
+      // Two probes (primary key, then the UPN index) rather than one OR, which SQLite answers with a table scan.
+      const byId = await db
         .selectFrom('directory_users')
         .selectAll()
         .where('connection_id', '=', cid)
-        .where((eb) => eb.or([eb('id', '=', idOrUpn), eb('upn_lower', '=', idOrUpn.toLowerCase())]))
+        .where('id', '=', idOrUpn)
         .executeTakeFirst();
-      return row ? toUser(row) : undefined;
+      if (byId) return toUser(byId);
+      const byUpn = await db
+        .selectFrom('directory_users')
+        .selectAll()
+        .where('connection_id', '=', cid)
+        .where('upn_lower', '=', idOrUpn.toLowerCase())
+        .executeTakeFirst();
+      return byUpn ? toUser(byUpn) : undefined;
     },
     async listUsers(cid, query: UserQuery = {}) {
       let q = db.selectFrom('directory_users').selectAll().where('connection_id', '=', cid);
