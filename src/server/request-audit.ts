@@ -9,7 +9,11 @@ type EventFields = Omit<AuditEventInput, 'actor' | 'origin'> & { actor?: string 
 export function auditOrigin(request: FastifyRequest): Pick<AuditEventInput, 'actor' | 'origin'> {
   return {
     actor: request.principal?.name ?? 'anonymous',
-    origin: { channel: request.session ? 'ui' : 'api', address: request.ip },
+    // The UI is the session, or a browser's same-origin call (the login itself, before there is a session).
+    origin: {
+      channel: request.session || request.headers['sec-fetch-site'] === 'same-origin' ? 'ui' : 'api',
+      address: request.ip,
+    },
   };
 }
 
