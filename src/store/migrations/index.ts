@@ -2,6 +2,7 @@ import { metaMigration } from './0001-meta.js';
 import { connectionsMigration } from './0002-connections.js';
 import { directoryMigration } from './0010-directory.js';
 import { syncMigration } from './0011-sync.js';
+import { directoryMemberIndexMigration } from './0012-directory-member-index.js';
 import { auditLogMigration } from './0020-audit-log.js';
 import { accountsMigration } from './0030-accounts.js';
 import type { Migration } from './migration.js';
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   connectionsMigration,
   directoryMigration,
   syncMigration,
+  directoryMemberIndexMigration,
   auditLogMigration,
   accountsMigration,
 ];
