@@ -1,18 +1,17 @@
 import type { DirectoryChanges, MembershipLink, PathStep } from './directory-model.js';
 import type { MembershipGraphData } from './ports.js';
 
-function addTo(map: Map<string, string[]>, key: string, value: string): void {
-  const list = map.get(key);
-  if (!list) map.set(key, [value]);
-  else if (!list.includes(value)) list.push(value);
+function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
 }
 
-function removeFrom(map: Map<string, string[]>, key: string, value: string): void {
-  const list = map.get(key);
-  if (!list) return;
-  const at = list.indexOf(value);
-  if (at >= 0) list.splice(at, 1);
-  if (list.length === 0) map.delete(key);
+function removeFrom(map: Map<string, Set<string>>, key: string, value: string): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
 }
 
 /**
@@ -23,9 +22,9 @@ function removeFrom(map: Map<string, string[]>, key: string, value: string): voi
  */
 export class MembershipIndex {
   /** member (user or group) id → ids of the groups it is a direct member of. */
-  private readonly parents = new Map<string, string[]>();
+  private readonly parents = new Map<string, Set<string>>();
   /** group id → ids of its direct members, by type. */
-  private readonly children = new Map<string, string[]>();
+  private readonly children = new Map<string, Set<string>>();
   private readonly memberTypes = new Map<string, MembershipLink['memberType']>();
   private readonly names = new Map<string, string>();
 
@@ -121,7 +120,7 @@ export class MembershipIndex {
   /** Number of direct membership links held. */
   get size(): number {
     let n = 0;
-    for (const list of this.children.values()) n += list.length;
+    for (const set of this.children.values()) n += set.size;
     return n;
   }
 }
