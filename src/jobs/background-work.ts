@@ -12,6 +12,7 @@ export interface BackgroundWorkOptions {
   /** The store's schema (the queue uses `<schema>_jobs`). */
   schema?: string;
   runSync: SyncJobsOptions['runSync'];
+  runEndedSince?: SyncJobsOptions['runEndedSince'];
   logger: Logger;
   timings?: Partial<JobTimings>;
 }
@@ -51,7 +52,12 @@ export async function startBackgroundWork(options: BackgroundWorkOptions): Promi
           ...(options.timings?.retryLimit !== undefined ? { retryLimit: options.timings.retryLimit } : {}),
         });
   try {
-    const syncJobs = await startSyncJobs({ queue, runSync: options.runSync, logger });
+    const syncJobs = await startSyncJobs({
+      queue,
+      runSync: options.runSync,
+      ...(options.runEndedSince ? { runEndedSince: options.runEndedSince } : {}),
+      logger,
+    });
     return { queue, syncJobs, stop: () => queue.stop() };
   } catch (error) {
     await queue.stop();

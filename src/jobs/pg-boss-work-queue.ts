@@ -9,12 +9,12 @@ export interface JobTimings {
   /**
    * A job still active this long after it started is taken to belong to a dead instance and is retried
    * elsewhere (pg-boss has no heartbeat). A live run that outlasts it is protected by the sync lease: the retry
-   * waits for the lease. Default 300.
+   * waits for the lease. Default 600.
    */
   expireSeconds: number;
   /** Pause before a `retry-later` (or expired) job is tried again. Default 30. */
   retryDelaySeconds: number;
-  /** Tries after the first before a job is given up. Default 50. */
+  /** Tries after the first before a job is given up (with the delay: how long a retry waits for a lease). Default 120. */
   retryLimit: number;
   /** How often an idle worker looks for jobs. Default 2. */
   pollingIntervalSeconds: number;
@@ -23,9 +23,9 @@ export interface JobTimings {
 }
 
 export const DEFAULT_JOB_TIMINGS: JobTimings = {
-  expireSeconds: 300,
+  expireSeconds: 600,
   retryDelaySeconds: 30,
-  retryLimit: 50,
+  retryLimit: 120,
   pollingIntervalSeconds: 2,
   maintenanceIntervalSeconds: 60,
 };

@@ -56,3 +56,30 @@ test('sync jobs: a failed sync is not retried (its failure is in the run history
   await queue.stop();
   assert.equal(calls, 1);
 });
+
+test('sync jobs: a scheduled job whose slot a finished run already served does not sync again', async () => {
+  const queue = createInProcessWorkQueue({ logger: silentLogger, retryDelayMs: 1 });
+  const synced: string[] = [];
+  const asked: string[] = [];
+  let answered!: () => void;
+  const done = new Promise<void>((r) => {
+    answered = r;
+  });
+  const jobs = await startSyncJobs({
+    queue,
+    logger: silentLogger,
+    async runSync(connection) {
+      synced.push(connection);
+    },
+    async runEndedSince(connection, since) {
+      asked.push(`${connection}@${since}`);
+      answered();
+      return true;
+    },
+  });
+  await jobs.enqueueScheduled('hr', new Date('2026-01-01T10:00:00Z'));
+  await done;
+  await queue.stop();
+  assert.deepEqual(asked, ['hr@2026-01-01T10:00:00.000Z']);
+  assert.deepEqual(synced, []);
+});

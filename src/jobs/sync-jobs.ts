@@ -20,6 +20,13 @@ export interface SyncJobsOptions {
    * instance) holds the lease.
    */
   runSync(connection: string, options: { full?: boolean }): Promise<unknown>;
+  /**
+   * Whether a run of the connection that started at or after `sinceIso` has ended (succeeded, failed or
+   * quarantined). A scheduled job retried after its instance was presumed dead (pg-boss has no heartbeat, so a live
+   * but long run can look dead) then finds its slot already served and does not sync twice. A run that is still
+   * `running` (its instance really died) does not count: the retry resumes it.
+   */
+  runEndedSince?(connection: string, sinceIso: string): Promise<boolean>;
   logger: Logger;
 }
 
@@ -43,6 +50,10 @@ export async function startSyncJobs(options: SyncJobsOptions): Promise<SyncJobs>
   const logger = options.logger.child({ component: 'sync-jobs' });
   await options.queue.work<SyncJobData>(SYNC_JOB_KIND, async (job, context) => {
     try {
+      if (job.slot && (await options.runEndedSince?.(job.connection, job.slot))) {
+        logger.info({ connection: job.connection, slot: job.slot }, 'schedule slot already served');
+        return 'done';
+      }
       await options.runSync(job.connection, job.full ? { full: true } : {});
       return 'done';
     } catch (error) {

@@ -50,6 +50,8 @@ export async function startServer(gatehouse: Gatehouse, options: StartServerOpti
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.databaseSchema ? { schema: options.databaseSchema } : {}),
     runSync: (name, runOptions) => gatehouse.sync.run(name, runOptions),
+    runEndedSince: async (name, since) =>
+      (await gatehouse.sync.history(name, 5)).some((run) => run.status !== 'running' && run.startedAt >= since),
     logger,
     ...(options.jobTimings ? { timings: options.jobTimings } : {}),
   });
