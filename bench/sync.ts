@@ -80,10 +80,12 @@ const NOTES = `Notes.
   max(fetch, write). With Graph-like latency the fetch side dominates; without latency the write side does: on
   SQLite every membership link is a B-tree insert keyed by three 36-character text ids (connection, group, member),
   and every user an upsert with a UPN index. That is why full ÷ floor misses 1.3 without latency, and why the naive
-  script (no connection column, no checkpoints, no reconcile marks, no report counts) can write faster than it
-  fetches here. Measured so far: dropping the (connection, member) index (migration 0012) made the first sync about
-  2.7x faster. What would lift it further: integer surrogate keys for object ids (link rows of three integers) and
+  script (no connection column, no checkpoints, no reconcile marks, no report counts) finishes first without
+  latency. Dropping the (connection, member) index (migration 0012) took the first sync at this size from 108 s to
+  39 s under the same (high) load; this run, under lower load, took 14 s. What would lift it further: integer surrogate keys for object ids (link rows of three integers) and
   prepared-statement bulk inserts instead of one compiled Kysely statement per chunk; both are store changes.
+- Size: the issue's default tenant (100,000 users, 5,000 groups, the bench's default) took too long on the shared
+  machine after this session's fixes; this run is half that size. Rerun the default command to refresh.
 - Request counts: gatehouse's first sync reads users with $top=999 list pages after a $deltatoken=latest link and
   takes groups with members from the groups delta round (about 500 links per page). The naive approach needs one
   request per group at least, so its request and resource-unit ratios grow with the number of groups; at the
