@@ -62,6 +62,15 @@ async function existingLinks(db: Kysely<Database>, cid: string, plan: PagePlan):
     else byGroup.set(l.groupId, [l.memberId]);
   }
   for (const [groupId, memberIds] of byGroup) {
+    // A group with no stored links yet (every group of a first sync) needs no probe of its members.
+    const any = await db
+      .selectFrom('directory_memberships')
+      .select('member_id')
+      .where('connection_id', '=', cid)
+      .where('group_id', '=', groupId)
+      .limit(1)
+      .executeTakeFirst();
+    if (!any) continue;
     for (const part of chunks(memberIds)) {
       const rows = await db
         .selectFrom('directory_memberships')
