@@ -55,10 +55,26 @@ export async function fetchToken(s: EmulatorSummary): Promise<string> {
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-/** A fresh gatehouse on a temp data dir with one connection (`bench`) to the emulator. */
-export async function openBenchGatehouse(s: EmulatorSummary): Promise<{ gatehouse: Gatehouse; dataDir: string }> {
+/**
+ * A fresh gatehouse on a temp data dir with one connection (`bench`) to the emulator; with `postgresUrl`, on a fresh
+ * schema of that PostgreSQL database (`--engine postgres`) instead of SQLite.
+ */
+export async function openBenchGatehouse(
+  s: EmulatorSummary,
+  postgresUrl?: string,
+): Promise<{ gatehouse: Gatehouse; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
-  const gatehouse = await openGatehouse({ dataDir, masterKey: randomBytes(32).toString('base64') });
+  const gatehouse = await openGatehouse({
+    dataDir,
+    masterKey: randomBytes(32).toString('base64'),
+    ...(postgresUrl
+      ? {
+          databaseUrl: postgresUrl,
+          databaseSchema: `gh_bench_${randomBytes(4).toString('hex')}`,
+          migrations: 'auto' as const,
+        }
+      : {}),
+  });
   const parameters = Object.entries(s.connection).map(([key, value]) => ({ key, value }));
   await gatehouse.connections.create({ name: 'bench', type: 'EntraID', parameters });
   return { gatehouse, dataDir };

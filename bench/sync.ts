@@ -29,8 +29,18 @@ const { values } = parseArgs({
     skip: { type: 'string', default: '' },
     million: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
+    // `postgres`: gatehouse's store is a fresh schema on GATEHOUSE_BENCH_DATABASE_URL (or GATEHOUSE_TEST_DATABASE_URL).
+    engine: { type: 'string', default: 'sqlite' },
   },
 });
+const postgresUrl =
+  values.engine === 'postgres'
+    ? process.env.GATEHOUSE_BENCH_DATABASE_URL || process.env.GATEHOUSE_TEST_DATABASE_URL
+    : undefined;
+if (values.engine !== 'sqlite' && !postgresUrl) {
+  process.stderr.write('--engine postgres needs GATEHOUSE_BENCH_DATABASE_URL (or GATEHOUSE_TEST_DATABASE_URL)\n');
+  process.exit(2);
+}
 const skip = new Set(values.skip.split(',').filter(Boolean));
 const tenantArgs = ['--users', values.users, '--groups', values.groups, '--seed', 'bench'];
 const log = (line: string) => process.stderr.write(`[bench sync] ${line}\n`);
@@ -43,7 +53,7 @@ interface Scenario {
 }
 
 async function fullSync(summary: EmulatorSummary): Promise<{ gatehouse: Gatehouse; report: SyncReport }> {
-  const { gatehouse } = await openBenchGatehouse(summary);
+  const { gatehouse } = await openBenchGatehouse(summary, postgresUrl);
   const report = await gatehouse.sync.run('bench');
   if (report.status !== 'succeeded') throw new Error(`sync ${report.status}: ${JSON.stringify(report.errors)}`);
   return { gatehouse, report };
@@ -224,7 +234,7 @@ if (throttled) {
   );
 }
 
-const command = `npm run bench -- sync --users ${values.users} --groups ${values.groups}${values.skip ? ` --skip ${values.skip}` : ''}${values.million ? ' --million' : ''}`;
+const command = `npm run bench -- sync --users ${values.users} --groups ${values.groups}${values.skip ? ` --skip ${values.skip}` : ''}${values.million ? ' --million' : ''}${postgresUrl ? ' --engine postgres' : ''}`;
 const table = [
   '| measurement | figure | target | |',
   '|---|---|---|---|',
@@ -234,7 +244,7 @@ const load = loadavg()
   .map((n) => n.toFixed(1))
   .join(' / ');
 const body = `Measured ${started.toISOString()} with \`${command}\` (tenant: ${values.users} users, ${values.groups} groups,
-nesting 4 deep, emulator as a separate process, gatehouse on SQLite in a temp dir; ${process.platform} ${process.arch},
+nesting 4 deep, emulator as a separate process, gatehouse on ${postgresUrl ? 'PostgreSQL 15 (local, a fresh schema)' : 'SQLite in a temp dir'}; ${process.platform} ${process.arch},
 Node ${process.version}, 2 cores shared with other work: load average at the end ${load}).
 
 ${table}
@@ -242,4 +252,4 @@ ${table}
 ${NOTES}
 `;
 process.stdout.write(`${table}\n`);
-if (!values['no-write']) writeBenchmarkSection('Sync', body);
+if (!values['no-write']) writeBenchmarkSection(postgresUrl ? 'Sync (PostgreSQL)' : 'Sync', body);
