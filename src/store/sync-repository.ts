@@ -52,6 +52,26 @@ async function existingIds(
   return found;
 }
 
+/** Stored objects among `ids`, with the round that last wrote them (an object repeated within a round is not "updated"). */
+async function storedRounds(
+  db: Kysely<Database>,
+  table: 'directory_users' | 'directory_groups',
+  cid: string,
+  ids: readonly string[],
+): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  for (const part of chunks([...new Set(ids)])) {
+    const rows = await db
+      .selectFrom(table)
+      .select(['id', 'round_id'])
+      .where('connection_id', '=', cid)
+      .where('id', 'in', part)
+      .execute();
+    for (const row of rows) found.set(row.id, Number(row.round_id));
+  }
+  return found;
+}
+
 /** Which of the page's links are already stored (replays, re-syncs): one primary-key probe per group. */
 async function existingLinks(db: Kysely<Database>, cid: string, plan: PagePlan): Promise<Set<string>> {
   const found = new Set<string>();
@@ -94,24 +114,28 @@ async function writePage(
   plan: PagePlan,
   round: RoundState,
 ): Promise<PageOutcome> {
-  const users = await existingIds(trx, 'directory_users', cid, [
+  const users = await storedRounds(trx, 'directory_users', cid, [
     ...plan.upsertUsers.map((u) => u.id),
     ...plan.excludeUserIds,
   ]);
-  const groups = await existingIds(
+  const groups = await storedRounds(
     trx,
     'directory_groups',
     cid,
     plan.upsertGroups.map((g) => g.id),
   );
   const links = plan.addMemberships.length > 0 ? await existingLinks(trx, cid, plan) : new Set<string>();
-  const upsertedUserIds = new Set(plan.upsertUsers.map((u) => u.id));
+  const userIds = [...new Set(plan.upsertUsers.map((u) => u.id))];
+  const groupIds = [...new Set(plan.upsertGroups.map((g) => g.id))];
+  // Objects this round already wrote (a big group on several pages, a replayed object) count once, as added or
+  // updated on their first appearance.
+  const earlier = (rounds: Map<string, number>, id: string) => rounds.has(id) && rounds.get(id) !== roundId;
   const outcome: PageOutcome = {
-    usersAdded: [...upsertedUserIds].filter((id) => !users.has(id)).length,
-    usersUpdated: [...upsertedUserIds].filter((id) => users.has(id)).length,
+    usersAdded: userIds.filter((id) => !users.has(id)).length,
+    usersUpdated: userIds.filter((id) => earlier(users, id)).length,
     usersExcluded: new Set(plan.excludeUserIds.filter((id) => users.has(id))).size,
-    groupsAdded: new Set(plan.upsertGroups.filter((g) => !groups.has(g.id)).map((g) => g.id)).size,
-    groupsUpdated: new Set(plan.upsertGroups.filter((g) => groups.has(g.id)).map((g) => g.id)).size,
+    groupsAdded: groupIds.filter((id) => !groups.has(id)).length,
+    groupsUpdated: groupIds.filter((id) => earlier(groups, id)).length,
     membershipsAdded: new Set(
       plan.addMemberships.map((l) => `${l.groupId}/${l.memberId}`).filter((key) => !links.has(key)),
     ).size,
