@@ -97,6 +97,32 @@ async function withAdminClient<T>(url: string, run: (client: pg.Client) => Promi
   }
 }
 
+/**
+ * Drops the schemas of test processes on this machine that died without cleaning up (killed, timed out), so repeated
+ * runs do not fill the database. A schema whose process still runs is left alone.
+ */
+async function dropOrphanSchemas(client: pg.Client): Promise<void> {
+  const { rows } = await client.query<{ name: string }>(
+    "select nspname as name from pg_namespace where nspname like 'gh\\_test\\_%'",
+  );
+  for (const { name } of rows) {
+    const pid = Number(name.split('_')[2]);
+    if (!Number.isInteger(pid) || pid <= 0 || isAlive(pid)) continue;
+    await client.query(`drop schema if exists ${name} cascade`).catch(() => {});
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+let orphansDropped = false;
+
 function uniqueSchemaName(): string {
   return `gh_test_${process.pid}_${randomBytes(5).toString('hex')}`;
 }
@@ -117,7 +143,13 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
       throw new Error('PostgreSQL was asked for but GATEHOUSE_TEST_DATABASE_URL is not set.');
     }
     const schema = uniqueSchemaName();
-    await withAdminClient(url, (client) => client.query(`create schema ${schema}`));
+    await withAdminClient(url, async (client) => {
+      if (!orphansDropped) {
+        orphansDropped = true;
+        await dropOrphanSchemas(client);
+      }
+      await client.query(`create schema ${schema}`);
+    });
     base = { dataDir, databaseUrl: url, schema };
     if (options.migrated !== false) await (await openDatabase({ ...base, migrations: 'auto', poolSize: 1 })).close();
     env = { ...env, GATEHOUSE_DATABASE_URL: url, GATEHOUSE_DATABASE_SCHEMA: schema };
