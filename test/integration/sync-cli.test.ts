@@ -110,6 +110,20 @@ describe('sync and directory commands', () => {
       users.json<{ userPrincipalName: string }[]>().map((u) => u.userPrincipalName),
       [scopedUpn],
     );
+    // A user who joins the scope later (without changing anything else) comes in on the next run.
+    const existing = fx.emulator.directory.snapshot().users.find((u) => u.displayName !== 'Scoped Sam');
+    const inner = fx.emulator.directory.snapshot().groups.find((g) => g.displayName === 'Scope Inner');
+    fx.emulator.directory.addMember(String(inner?.id), String(existing?.id));
+    const again = await fx.runCli(['sync', 'run', fx.connectionName, '--json']);
+    assert.equal(again.json<Report>().status, 'succeeded');
+    const after = await fx.runCli(['directory', 'users', fx.connectionName, '--json']);
+    assert.deepEqual(
+      after
+        .json<{ userPrincipalName: string }[]>()
+        .map((u) => u.userPrincipalName)
+        .sort(),
+      [scopedUpn, String(existing?.userPrincipalName)].sort(),
+    );
   });
 
   it('status and history show the runs', async () => {
@@ -119,7 +133,7 @@ describe('sync and directory commands', () => {
     assert.equal(view.lastRun.status, 'succeeded');
     assert.ok(view.lastSyncedAt);
     const history = await fx.runCli(['sync', 'history', fx.connectionName, '--json']);
-    assert.equal(history.json<unknown[]>().length, 3);
+    assert.equal(history.json<unknown[]>().length, 4);
     const text = await fx.runCli(['sync', 'history', fx.connectionName]);
     assert.match(text.stdout, /STARTED\s+MODE\s+STATUS/);
   });
