@@ -112,7 +112,8 @@ export class DirectoryState {
   remove(obj: DirObject, permanently = false): void {
     if (obj.state === 'hardDeleted') return;
     if (obj.state === 'active') {
-      for (const groupIx of this.memberOf(obj.ix)) this.removeMember(this.objects[groupIx] as DirObject, obj.ix);
+      // Copy first: removeMember shortens the live member-of list this would otherwise be walking.
+      for (const groupIx of [...this.memberOf(obj.ix)]) this.removeMember(this.objects[groupIx] as DirObject, obj.ix);
       if (obj.members) for (const memberIx of [...obj.members]) this.removeMember(obj, memberIx);
     }
     obj.state = permanently ? 'hardDeleted' : 'softDeleted';
