@@ -2,6 +2,7 @@ import { type Kysely, type MigrationProvider, Migrator, sql } from 'kysely';
 import { AppError } from '../core/errors.js';
 import type { Engine } from './engine.js';
 import { MIGRATIONS } from './migrations/index.js';
+import type { Migration } from './migrations/migration.js';
 import type { Database } from './schema.js';
 
 const MIGRATION_TABLE = 'gatehouse_migrations';
@@ -17,15 +18,23 @@ async function migrationSchema(db: Kysely<Database>, engine: Engine): Promise<st
   return rows[0]?.schema;
 }
 
-async function createMigrator(db: Kysely<Database>, engine: Engine): Promise<Migrator> {
+async function createMigrator(
+  db: Kysely<Database>,
+  engine: Engine,
+  migrations: readonly Migration[],
+): Promise<Migrator> {
   const provider: MigrationProvider = {
     async getMigrations() {
-      return Object.fromEntries(MIGRATIONS.map((m) => [m.name, { up: (d: Kysely<unknown>) => m.up(d, engine) }]));
+      return Object.fromEntries(migrations.map((m) => [m.name, { up: (d: Kysely<unknown>) => m.up(d, engine) }]));
     },
   };
   return new Migrator({
     db,
     provider,
+    // Areas own number ranges (see migrations/index.ts), so a release may add 0013 to a database that already ran
+    // 0030. The areas' tables are independent, so applying a lower-numbered newcomer late is safe; Kysely's
+    // default would refuse to start instead.
+    allowUnorderedMigrations: true,
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
     migrationTableSchema: await migrationSchema(db, engine),
@@ -33,15 +42,23 @@ async function createMigrator(db: Kysely<Database>, engine: Engine): Promise<Mig
 }
 
 /** Applies every pending migration (Kysely's migrator takes a lock, so concurrent callers are safe). */
-export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Promise<string[]> {
-  const { error, results } = await (await createMigrator(db, engine)).migrateToLatest();
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  engine: Engine,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<string[]> {
+  const { error, results } = await (await createMigrator(db, engine, migrations)).migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 /** The names of migrations this version knows but the database has not applied yet. */
-export async function pendingMigrations(db: Kysely<Database>, engine: Engine): Promise<string[]> {
-  const infos = await (await createMigrator(db, engine)).getMigrations();
+export async function pendingMigrations(
+  db: Kysely<Database>,
+  engine: Engine,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<string[]> {
+  const infos = await (await createMigrator(db, engine, migrations)).getMigrations();
   return infos.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
 
