@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import { AppError } from '../core/errors.js';
 import type { Engine } from './engine.js';
 import { assertSchemaCurrent, migrateToLatest } from './migrator.js';
 import { createPostgresPool, ensureSchema } from './postgres/postgres-pool.js';
+import { SchemaScopedPostgresDialect } from './postgres/schema-scoped-dialect.js';
 import type { Database } from './schema.js';
 
 export interface OpenDatabaseOptions {
@@ -67,9 +68,21 @@ async function openPostgres(options: OpenDatabaseOptions & { databaseUrl: string
     await ensureSchema(pool, schema);
   } catch (error) {
     await pool.end();
-    throw new AppError('STORE_UNAVAILABLE', { cause: error, details: { engine: 'postgres', schema } });
+    throw new AppError('STORE_UNAVAILABLE', {
+      cause: error,
+      details: { engine: 'postgres', schema, ...driverCode(error) },
+    });
   }
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }) });
+}
+
+/**
+ * The driver's error code (PostgreSQL SQLSTATE like `53300` too many connections, `ECONNREFUSED`, `SQLITE_CANTOPEN`)
+ * for the details of STORE_UNAVAILABLE: a code, never the driver's text (it may quote the connection string).
+ */
+function driverCode(error: unknown): { driverCode?: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code) ? { driverCode: code } : {};
 }
 
 /** Opens the store (SQLite by default, PostgreSQL when a URL is given) and brings or checks its schema. */
@@ -90,7 +103,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Opened
   } catch (error) {
     await db.destroy();
     if (error instanceof AppError) throw error;
-    throw new AppError('STORE_UNAVAILABLE', { cause: error, details: { engine } });
+    throw new AppError('STORE_UNAVAILABLE', { cause: error, details: { engine, ...driverCode(error) } });
   }
   return { db, engine, close: () => db.destroy() };
 }
