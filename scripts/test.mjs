@@ -44,14 +44,27 @@ function followsEngine(file) {
 function run(label, targets, env) {
   process.stdout.write(`\n=== ${label}: ${targets.length} file(s) ===\n`);
   const concurrency = process.env.GATEHOUSE_TEST_CONCURRENCY ?? '2';
+  // A hung test fails instead of hanging CI: 10 minutes per test, 60 per pass (both far above any real test).
+  const testTimeout = process.env.GATEHOUSE_TEST_TIMEOUT_MS ?? '600000';
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...flags, ...targets],
+    [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-reporter=spec',
+      `--test-concurrency=${concurrency}`,
+      `--test-timeout=${testTimeout}`,
+      ...flags,
+      ...targets,
+    ],
     {
       stdio: 'inherit',
       env: { ...process.env, GATEHOUSE_LOG_LEVEL: process.env.GATEHOUSE_LOG_LEVEL ?? 'silent', ...env },
+      timeout: Number(process.env.GATEHOUSE_TEST_PASS_TIMEOUT_MS ?? 3_600_000),
     },
   );
+  if (result.error) process.stderr.write(`\n!!! ${label}: ${result.error.message} !!!\n`);
   return result.status ?? 1;
 }
 
