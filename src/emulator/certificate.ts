@@ -59,12 +59,11 @@ export function createSelfSignedCertificate(
   const notAfter = options.notAfter ?? new Date(notBefore.getTime() + 2 * 365 * 24 * 3600_000);
   const name = seq(set(seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from(options.commonName ?? 'gatehouse-test')))));
   const sha256WithRsa = seq(oid('1.2.840.113549.1.1.11'), tlv(0x05, Buffer.alloc(0)));
-  const serial = Buffer.from(
+  const serial = certificateSerial(
     createHash('sha1')
       .update(publicKey.export({ type: 'spki', format: 'der' }))
       .digest(),
   );
-  serial[0] = (serial[0] ?? 0) & 0x7f;
   const tbs = seq(
     tlv(0xa0, tlv(0x02, Buffer.from([2]))),
     tlv(0x02, serial),
@@ -88,6 +87,17 @@ export function createSelfSignedCertificate(
     thumbprintSha256: info.thumbprintSha256,
     thumbprintSha1: info.thumbprintSha1,
   };
+}
+
+/**
+ * The serial number's DER INTEGER content from a digest: positive (high bit clear) and minimal. A leading 0x00
+ * followed by a byte below 0x80 is illegal padding that OpenSSL refuses (ERR_OSSL_ASN1_ILLEGAL_PADDING), so the
+ * first byte is forced into 0x40–0x7f.
+ */
+export function certificateSerial(digest: Buffer): Buffer {
+  const serial = Buffer.from(digest);
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
+  return serial;
 }
 
 /** The subjectAltName extension (RFC 5280 4.2.1.6): dNSName [2], iPAddress [7] (IPv4 only here). */
