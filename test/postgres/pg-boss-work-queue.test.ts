@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { silentLogger } from '../../src/core/logger.js';
 import { createPgBossWorkQueue, jobsSchemaFor } from '../../src/jobs/pg-boss-work-queue.js';
@@ -75,6 +76,8 @@ describe('pg-boss work queue shared by several instances', { skip: postgresSkipR
     ]);
     assert.equal(results.filter((r) => r.enqueued).length, 1);
     await done.promise;
+    // The handler returned; pg-boss marks the job completed right after (bounded wait).
+    for (let i = 0; i < 100 && (await jobStates('once')).join() !== 'completed'; i++) await sleep(100);
     assert.deepEqual(await jobStates('once'), ['completed']);
     assert.equal(handled.length, 1);
   });
