@@ -41,7 +41,7 @@ export interface GatehouseOptions {
   masterKey?: string;
   logger?: Logger;
   clock?: Clock;
-  /** `auto` (default) applies pending migrations; `check` refuses to start on an old schema. */
+  /** `auto` applies pending migrations, `check` refuses an old schema; default auto on SQLite, check on PostgreSQL. */
   migrations?: 'auto' | 'check';
 }
 
