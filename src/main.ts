@@ -1,15 +1,15 @@
 import { type AccountService, createAccountService } from './accounts/account-service.js';
 import { type ActionService, createActionService } from './actions/action-service.js';
 import { createDirectoryMembershipChecker } from './actions/directory-membership-checker.js';
-import type { MembershipChecker } from './actions/ports.js';
 import { createLocalDirectoryUpdates } from './actions/local-directory-updates.js';
+import type { MembershipChecker } from './actions/ports.js';
 import type { AuditLog } from './audit/ports.js';
 import { ConnectionService } from './connections/connection-service.js';
 import { BUILT_IN_CONNECTION_TYPES, createConnectionTypeRegistry } from './connections/connection-types.js';
 import { type Clock, systemClock } from './core/clock.js';
 import { type Logger, silentLogger } from './core/logger.js';
-import type { KeyRing } from './crypto/key-ring.js';
 import { createCurrentKeyGuard } from './crypto/current-key-guard.js';
+import type { KeyRing } from './crypto/key-ring.js';
 import { openKeyRing } from './crypto/open-key-ring.js';
 import { DirectoryService } from './directory/directory-service.js';
 import { ConnectionDoctor } from './doctor/connection-doctor.js';
