@@ -102,6 +102,8 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       cipher: ring,
       assertCurrentKey: createCurrentKeyGuard(meta, ring),
       types: createConnectionTypeRegistry(BUILT_IN_CONNECTION_TYPES),
+      // The store removed the connection's directory with it; its membership index goes too (wired below).
+      onRemoved: (connectionId) => directory.invalidate(connectionId),
       clock,
       logger: logger.child({ component: 'connections' }),
     });

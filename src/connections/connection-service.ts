@@ -21,6 +21,8 @@ export interface ConnectionServiceOptions {
   newId?: () => string;
   /** Called before secrets are sealed; throws when this instance's master key is no longer the store's. */
   assertCurrentKey?: () => Promise<void>;
+  /** Called after a connection (and its stored data) was removed: drop in-memory state kept for it. */
+  onRemoved?: (connectionId: string) => void;
 }
 
 export interface CreateConnectionInput {
@@ -148,6 +150,7 @@ export class ConnectionService {
   async remove(nameOrId: string): Promise<Connection> {
     const current = await this.get(nameOrId);
     await this.options.repository.remove(current.id);
+    this.options.onRemoved?.(current.id);
     this.options.logger.info({ connection: current.name, connectionId: current.id }, 'connection removed');
     return current;
   }

@@ -18,7 +18,10 @@ export interface ConnectionRepository {
    * CONNECTION_NOT_FOUND when it is gone, CONNECTION_NAME_TAKEN when the new name is used by another connection.
    */
   update(connection: Connection, expectedVersion: number): Promise<Connection>;
-  /** Removes the connection; false when it did not exist. */
+  /**
+   * Removes the connection and, in the same transaction, everything stored for it (its local directory, sync
+   * settings, schedule, checkpoints, lease and run history); false when it did not exist.
+   */
   remove(id: string): Promise<boolean>;
   /** Records the last test outcome without changing the version (tests run alongside edits). */
   recordTestResult(id: string, result: ConnectionTestSummary): Promise<void>;

@@ -4,6 +4,7 @@ import { nameKey } from '../connections/connection.js';
 import type { ConnectionRepository } from '../connections/ports.js';
 import { AppError } from '../core/errors.js';
 import { KEY_CHECK_META_KEY } from '../crypto/key-check.js';
+import { removeConnectionData } from './connection-data.js';
 import type { Engine } from './engine.js';
 import type { ConnectionsTable } from './schema/connections.js';
 import type { Database } from './schema.js';
@@ -113,8 +114,12 @@ export function createKyselyConnectionRepository(
       return fromRow(saved);
     },
     async remove(id) {
-      const result = await db.deleteFrom('connections').where('id', '=', id).executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      // One transaction: the connection goes together with its directory and sync state, or nothing goes.
+      return db.transaction().execute(async (trx) => {
+        await removeConnectionData(trx, id);
+        const result = await trx.deleteFrom('connections').where('id', '=', id).executeTakeFirst();
+        return result.numDeletedRows > 0n;
+      });
     },
     async recordTestResult(id, result) {
       const r = await db

@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+/**
+ * Every table that holds rows of one connection besides `connections` itself: its local directory and its sync
+ * state (settings, schedule, delta links, checkpoints, lease), pending removals and run history. A table added for
+ * per-connection data belongs here, so removing the connection leaves nothing behind. (The audit log is keyed by
+ * connection name and is kept on purpose: it is the record of what was done.)
+ */
+const PER_CONNECTION_TABLES = [
+  'directory_memberships',
+  'directory_users',
+  'directory_groups',
+  'directory_versions',
+  'sync_pending_removals',
+  'sync_runs',
+  'sync_state',
+] as const;
+
+/** Deletes everything stored for `connectionId` (run it in the transaction that deletes the connection). */
+export async function removeConnectionData(trx: Kysely<Database>, connectionId: string): Promise<void> {
+  for (const table of PER_CONNECTION_TABLES) {
+    await trx.deleteFrom(table).where('connection_id', '=', connectionId).execute();
+  }
+}

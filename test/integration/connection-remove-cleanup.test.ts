@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createManualClock } from '../../src/core/clock.js';
+import type { Gatehouse } from '../../src/main.js';
+import { type GatehouseFixture, startGatehouseFixture } from '../support/gatehouse-fixture.js';
+
+const TABLES = [
+  'directory_users',
+  'directory_groups',
+  'directory_memberships',
+  'directory_versions',
+  'sync_state',
+  'sync_pending_removals',
+  'sync_runs',
+] as const;
+
+type Counts = Record<(typeof TABLES)[number], number>;
+
+/** Rows each per-connection table holds for `connectionId`. */
+async function rowsFor(gatehouse: Gatehouse, connectionId: string): Promise<Counts> {
+  const counts = Object.fromEntries(TABLES.map((t) => [t, -1])) as Counts;
+  for (const table of TABLES) {
+    const row = await gatehouse.store.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('connection_id', '=', connectionId)
+      .executeTakeFirstOrThrow();
+    counts[table] = Number(row.n);
+  }
+  return counts;
+}
+
+const NONE = Object.fromEntries(TABLES.map((t) => [t, 0]));
+
+describe('removing a connection removes its directory and sync state', () => {
+  let fx: GatehouseFixture;
+  let upn: string;
+  // The clock stands still, so a cached membership index is trusted (not re-checked against the store).
+  const clock = createManualClock(new Date());
+  before(async () => {
+    fx = await startGatehouseFixture({ clock, emulator: { users: 6, groups: 2, seed: 'remove-cleanup' } });
+    const dir = fx.emulator.directory;
+    const user = dir.createUser({ displayName: 'Removal Rita' });
+    upn = String(user.userPrincipalName);
+    const group = dir.createGroup({ displayName: 'Removal Group' });
+    dir.addMember(group.id, user.id);
+  });
+  after(() => fx.close());
+
+  it('ConnectionService.remove drops rows, schedule, history and the cached membership index', async () => {
+    const { gatehouse } = fx;
+    const old = await gatehouse.connections.get(fx.connectionName);
+    assert.equal((await gatehouse.sync.run(fx.connectionName)).status, 'succeeded');
+    await gatehouse.sync.configure(fx.connectionName, { schedule: 'every 15m' });
+    const answer = await gatehouse.directory.checkMembership(old.id, upn, 'Removal Group');
+    assert.equal(answer.member, true);
+    const stored = await rowsFor(gatehouse, old.id);
+    assert.ok(stored.directory_users > 0 && stored.sync_runs === 1 && stored.sync_state === 1, JSON.stringify(stored));
+
+    await gatehouse.connections.remove(fx.connectionName);
+
+    assert.deepEqual(await rowsFor(gatehouse, old.id), NONE);
+    assert.equal((await gatehouse.directory.index(old.id)).size, 0, 'the cached membership index was dropped');
+
+    // A new connection of the same name starts empty.
+    await fx.createConnectionFor(fx.connectionName, fx.emulator.defaultApp);
+    const status = await fx.runCli(['sync', 'status', fx.connectionName, '--json']);
+    assert.equal(status.exitCode, 0, status.stderr);
+    const view = status.json<{ schedule: string | null; lastRun: unknown; lastSyncedAt: string | null }>();
+    assert.deepEqual([view.schedule, view.lastRun, view.lastSyncedAt], [null, null, null]);
+    const users = await fx.runCli(['directory', 'users', fx.connectionName, '--json']);
+    assert.deepEqual(users.json(), []);
+    const history = await fx.runCli(['sync', 'history', fx.connectionName, '--json']);
+    assert.deepEqual(history.json(), []);
+  });
+
+  it('`gatehouse connections remove` drops them too', async () => {
+    const synced = await fx.runCli(['sync', 'run', fx.connectionName, '--json']);
+    assert.equal(synced.exitCode, 0, synced.stderr);
+    const id = (await fx.gatehouse.connections.get(fx.connectionName)).id;
+    assert.ok((await rowsFor(fx.gatehouse, id)).directory_users > 0);
+    const removed = await fx.runCli(['connections', 'remove', fx.connectionName, '--json']);
+    assert.equal(removed.exitCode, 0, removed.stderr);
+    assert.deepEqual(await rowsFor(fx.gatehouse, id), NONE);
+  });
+});
