@@ -340,6 +340,12 @@ export const ERROR_CATALOGUE = {
     message: 'A sync of this connection is already running.',
     hint: 'Wait for it to finish (`gatehouse sync status NAME`).',
   },
+  SYNC_RUN_INTERRUPTED: {
+    status: 500,
+    exit: 1,
+    message: 'The sync run stopped without finishing: its process died or stopped renewing its lease.',
+    hint: 'Nothing is lost: the next run resumes from the last saved page. Check the log of the stopped process for why it ended.',
+  },
   SYNC_DELETE_THRESHOLD_EXCEEDED: {
     status: 409,
     exit: 1,

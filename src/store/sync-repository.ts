@@ -394,6 +394,26 @@ export function createSyncRepository(db: Kysely<Database>): SyncStore {
         )
         .execute();
     },
+    closeAbandonedRun: (runId, finishedAtIso, error) =>
+      inTransaction(db, async (trx) => {
+        const row = await trx
+          .selectFrom('sync_runs')
+          .select('report')
+          .where('id', '=', runId)
+          .where('status', '=', 'running')
+          .executeTakeFirst();
+        if (!row) return false;
+        const report = JSON.parse(row.report) as SyncRunRecord['report'];
+        const closed = { ...report, status: 'failed', errors: [...report.errors, error] };
+        // Conditional on `running` again: the run's own final save (if it was only slow) wins over this one.
+        const result = await trx
+          .updateTable('sync_runs')
+          .set({ status: 'failed', finished_at: finishedAtIso, error_code: error.code, report: JSON.stringify(closed) })
+          .where('id', '=', runId)
+          .where('status', '=', 'running')
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows) === 1;
+      }),
     async listRuns(cid, limit = 20) {
       const rows = await db
         .selectFrom('sync_runs')

@@ -199,5 +199,10 @@ export interface SyncStore {
   /** Runs `fn` against stores bound to one transaction that is rolled back at the end (dry run). */
   dryRun<T>(fn: (sync: SyncStore, directory: DirectoryStore) => Promise<T>): Promise<T>;
   saveRun(run: SyncRunRecord): Promise<void>;
+  /**
+   * Closes a history row that still says `running` as `failed` with `error` (its process stopped; another run took
+   * over the lease). False when the row is unknown or no longer running (it finished meanwhile): it is left alone.
+   */
+  closeAbandonedRun(runId: string, finishedAtIso: string, error: { code: string; message: string }): Promise<boolean>;
   listRuns(connectionId: string, limit?: number): Promise<SyncRunRecord[]>;
 }

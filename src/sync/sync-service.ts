@@ -86,16 +86,37 @@ export class SyncService {
   private async takeLease(connectionId: string, name: string, leaseOwner: string): Promise<void> {
     const { store } = this.options;
     const now = this.clock.now().toISOString();
-    if (await store.acquireLease(connectionId, leaseOwner, now, this.untilIso())) return;
+    // Runs release the lease when they end, so a holder still there when the lease is won belonged to a run that
+    // stopped (its lease expired, or its process is dead).
+    const previous = await store.leaseHolder(connectionId);
+    if (await store.acquireLease(connectionId, leaseOwner, now, this.untilIso())) {
+      if (previous) await this.closeAbandonedRun(name, previous.owner);
+      return;
+    }
     const holder = await store.leaseHolder(connectionId);
     if (holder && this.options.isLeaseOwnerAlive && !this.options.isLeaseOwnerAlive(holder.owner)) {
       this.logger.warn({ connection: name, owner: holder.owner }, 'taking over the lease of a dead sync process');
-      if (await store.acquireLease(connectionId, leaseOwner, now, this.untilIso(), holder.owner)) return;
+      if (await store.acquireLease(connectionId, leaseOwner, now, this.untilIso(), holder.owner)) {
+        await this.closeAbandonedRun(name, holder.owner);
+        return;
+      }
     }
     throw new AppError('SYNC_ALREADY_RUNNING', {
       message: `A sync of connection '${name}' is already running.`,
       details: { connection: name, ...(holder ? { until: holder.expiresAt } : {}) },
     });
+  }
+
+  /** Marks the history row of the run that held the lease (owner `…#<run id>`) failed, if it still says running. */
+  private async closeAbandonedRun(name: string, owner: string): Promise<void> {
+    const hash = owner.lastIndexOf('#');
+    if (hash < 0) return;
+    const runId = owner.slice(hash + 1);
+    const closed = await this.options.store.closeAbandonedRun(runId, this.clock.now().toISOString(), {
+      code: 'SYNC_RUN_INTERRUPTED',
+      message: `The sync run stopped without finishing: its process (${owner.slice(0, hash)}) died or stopped renewing its lease, and a new run took over.`,
+    });
+    if (closed) this.logger.warn({ connection: name, runId, owner }, 'closed the history row of a stopped sync run');
   }
 
   /** One sync run. Resolves with the report (status succeeded, failed or quarantined); throws only when it cannot start. */
