@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createManualClock } from '../../src/core/clock.js';
 import type { Gatehouse } from '../../src/main.js';
+import { startTestServer } from '../server/server-harness.js';
 import { type GatehouseFixture, startGatehouseFixture } from '../support/gatehouse-fixture.js';
 
 const TABLES = [
@@ -82,5 +83,28 @@ describe('removing a connection removes its directory and sync state', () => {
     const removed = await fx.runCli(['connections', 'remove', fx.connectionName, '--json']);
     assert.equal(removed.exitCode, 0, removed.stderr);
     assert.deepEqual(await rowsFor(fx.gatehouse, id), NONE);
+  });
+});
+
+describe('DELETE /api/v1/connections/:name removes its directory and sync state', () => {
+  it('leaves no rows of the connection', async () => {
+    const server = await startTestServer();
+    try {
+      const { gatehouse, connectionName } = server.fixture;
+      assert.equal((await gatehouse.sync.run(connectionName)).status, 'succeeded');
+      const id = (await gatehouse.connections.get(connectionName)).id;
+      const stored = await rowsFor(gatehouse, id);
+      assert.ok(stored.sync_runs === 1 && stored.sync_state === 1, JSON.stringify(stored));
+      const admin = await server.token('admin');
+      const response = await server.app.inject({
+        method: 'DELETE',
+        url: `/api/v1/connections/${encodeURIComponent(connectionName)}`,
+        headers: admin.headers,
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      assert.deepEqual(await rowsFor(gatehouse, id), NONE);
+    } finally {
+      await server.close();
+    }
   });
 });
