@@ -87,27 +87,34 @@ async function scenario(
 /** What limits the figures that miss their targets, and what would lift them (kept with every table). */
 const NOTES = `Notes.
 - The first sync overlaps fetching and writing (the next page is read while one is written), so its time is
-  max(fetch, write). With Graph-like latency the fetch side dominates; without latency the write side does: on
-  SQLite every membership link is a B-tree insert keyed by three 36-character text ids (connection, group, member),
-  and every user an upsert with a UPN index. That is why full ÷ floor misses 1.3 without latency, and why the naive
-  script (no connection column, no checkpoints, no reconcile marks, no report counts) finishes first without
-  latency. Dropping the (connection, member) index (migration 0012) took the first sync at this size from 108 s to
-  39 s under the same (high) load; this run, under lower load, took 14 s. What would lift it further: integer surrogate keys for object ids (link rows of three integers) and
-  prepared-statement bulk inserts instead of one compiled Kysely statement per chunk; both are store changes.
-- Size: the issue's default tenant (100,000 users, 5,000 groups, the bench's default) took too long on the shared
-  machine after this session's fixes; this run is half that size. Rerun the default command to refresh.
+  max(fetch, write). Without latency the SQLite write path is the limit: at the default size a first sync writes
+  ~95,000 users and ~830,000 membership links, each link a B-tree insert keyed by three 36-character text ids
+  (connection, group, member) and each user an upsert with a UPN index. That is why full ÷ floor misses 1.3 without
+  latency, and why the naive script (no connection column, no checkpoints, no reconcile marks, no report counts)
+  finishes first when there is no latency. Earlier fixes: dropping the (connection, member) index (migration 0012)
+  took a 50,000-user first sync from 108 s to 39 s under the same load; per-group deletes instead of OR-of-pairs
+  scans took the 1% incremental from 300 s to under 1 s. What would lift it further: integer surrogate keys for
+  object ids (link rows of three integers), prepared-statement bulk inserts (better-sqlite3) instead of one compiled
+  Kysely statement per chunk, and building secondary indexes after a first sync rather than during it.
+- With 20 ms latency the sync costs ~1.1x the floor: the writes of the last pages and the reconcile/commit at the
+  end are not hidden behind fetching.
 - Request counts: gatehouse's first sync reads users with $top=999 list pages after a $deltatoken=latest link and
-  takes groups with members from the groups delta round (about 500 links per page). The naive approach needs one
-  request per group at least, so its request and resource-unit ratios grow with the number of groups; at the
-  issue's default size (100,000 users, 5,000 groups) an earlier run measured 2,171 requests for gatehouse against
-  5,543 for the naive approach (2.6x).
+  takes groups with members from the groups delta round, at most 500 member links per page as the real service
+  (facts C.3a), so ~830,000 links need at least ~1,660 pages; the emulator's default quirks (every 5th delta page
+  empty, every 3rd repeating an object) add to that. The naive approach needs at least one request per group, so its
+  ratio grows with the number of groups (2.55x here). Lifting it to 3x means fewer requests per link: e.g. reading
+  the members of big groups with /groups/{id}/members?$top=999 (999 links per request, but 3 resource units each
+  instead of 1), a trade against the resource-unit ratio (5x today).
 - Incremental syncs ask only for the two delta links (plus follow-up pages) and scale with the change, not the tenant.
 - Membership checks are a breadth-first walk up from the user's direct groups in memory; the service figure adds the
   SQLite lookups that resolve the user and group (by id or UPN/displayName).
-- 1,000,000 users: run with --million (the emulator alone needs minutes to build that tenant; not run on the shared
-  machine within the session when no figure is shown).
-- The machine is shared with other engineers' builds and tests: figures move by 2-10x with the load (the load
-  average is printed above); compare ratios from one run, not runs with each other.`;
+- Throttled run: the large-tenant budget (8,000 resource units per 10 s) would allow the requests of a full sync in
+  the time shown; the sync takes longer than that, so no 429 came and Graph's budget is not what limits it.
+- 6, 1,000,000 users and 50,000 groups: \`npm run bench -- sync --million\` (or alone:
+  \`node --import tsx bench/sync-rss-child.ts 1000000 50000\`); the emulator (a separate process, ~1.25 GB) is not
+  counted.
+- The machine was shared with other work during the session: figures move by 2-10x with the load (the load average
+  is printed above); compare ratios from one run, not runs with each other.`;
 
 const started = new Date();
 let incremental: SyncReport | undefined;
