@@ -8,7 +8,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { writeBenchmarkSection } from './sync-support.js';
+import { fetchToken, writeBenchmarkSection } from './sync-support.js';
 
 const { values } = parseArgs({
   options: {
@@ -50,19 +50,6 @@ async function startEmulatorProcess(extra: string[] = []) {
     child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
   });
   return { child, summary: JSON.parse(first) as Summary };
-}
-
-async function token(s: Summary): Promise<string> {
-  const res = await fetch(`${s.url}/${s.tenant.id}/oauth2/v2.0/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      client_id: s.connection.ClientID,
-      client_secret: s.connection.ClientSecret,
-      scope: 'https://graph.microsoft.com/.default',
-      grant_type: 'client_credentials',
-    }),
-  });
-  return ((await res.json()) as { access_token: string }).access_token;
 }
 
 /** Follows links from `start` for at most budgetMs; returns pages, objects, member links, bytes, 429s. */
@@ -162,7 +149,7 @@ async function measured(url: string, start: string, bearer: string) {
 
 const { child, summary } = await startEmulatorProcess();
 try {
-  const bearer = await token(summary);
+  const bearer = await fetchToken(summary);
   const select = 'id,displayName,userPrincipalName,accountEnabled,mail,givenName,surname';
   const usersDelta = await measured(summary.url, `${summary.url}/v1.0/users/delta?$select=${select}`, bearer);
   const groupsDelta = await measured(
@@ -182,7 +169,7 @@ try {
   try {
     usersDeltaThrottled = await walk(
       `${throttledRun.summary.url}/v1.0/users/delta?$select=${select}`,
-      await token(throttledRun.summary),
+      await fetchToken(throttledRun.summary),
     );
   } finally {
     throttledRun.child.kill('SIGTERM');

@@ -3,31 +3,11 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { jobsSchemaFor } from '../../src/jobs/pg-boss-work-queue.js';
-import type { Gatehouse } from '../../src/main.js';
 import { type GatehouseFixture, startGatehouseFixture } from '../support/gatehouse-fixture.js';
 import { createTestDatabase, postgresSkipReason, type TestDatabase } from '../support/test-database.js';
+import { directoryOf } from './fixtures/directory-of.js';
 import { InstanceProcess } from './fixtures/instance-process.js';
-
-// Short queue timings: a killed instance's job expires after 2 s and is retried 1 s later.
-const JOB_ENV = {
-  GATEHOUSE_JOB_EXPIRE_SECONDS: '2',
-  GATEHOUSE_JOB_RETRY_DELAY_SECONDS: '1',
-  GATEHOUSE_JOB_POLL_SECONDS: '0.5',
-  GATEHOUSE_JOB_MAINTENANCE_SECONDS: '1',
-  GATEHOUSE_LOG_LEVEL: 'silent',
-};
-
-/** What a connection's local directory holds: user ids, group ids, direct membership links. */
-async function directoryOf(gatehouse: Gatehouse, name: string) {
-  const id = (await gatehouse.connections.get(name)).id;
-  const reader = gatehouse.directory.reader;
-  const graph = await reader.loadMembershipGraph(id);
-  return {
-    users: (await reader.listIds(id, 'user')).sort(),
-    groups: (await reader.listIds(id, 'group')).sort(),
-    links: graph.links.map((l) => `${l.groupId}>${l.memberId}:${l.memberType}`).sort(),
-  };
-}
+import { TEST_JOB_ENV } from './fixtures/test-job-timings.js';
 
 describe('several gatehouse instances on one PostgreSQL schema', { skip: postgresSkipReason() }, () => {
   let store: TestDatabase;
@@ -52,7 +32,7 @@ describe('several gatehouse instances on one PostgreSQL schema', { skip: postgre
   async function startInstance(name: string): Promise<InstanceProcess> {
     const instance = new InstanceProcess(name, ['test/postgres/fixtures/gatehouse-instance.ts'], {
       ...fx.env,
-      ...JOB_ENV,
+      ...TEST_JOB_ENV,
     });
     instances.push(instance);
     await instance.waitFor((l) => l === 'ready');

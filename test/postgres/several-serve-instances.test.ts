@@ -4,29 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { createManualClock } from '../../src/core/clock.js';
 import { jobsSchemaFor } from '../../src/jobs/pg-boss-work-queue.js';
-import type { Gatehouse } from '../../src/main.js';
 import { type GatehouseFixture, startGatehouseFixture } from '../support/gatehouse-fixture.js';
 import { createTestDatabase, postgresSkipReason, type TestDatabase } from '../support/test-database.js';
+import { directoryOf } from './fixtures/directory-of.js';
 import { InstanceProcess } from './fixtures/instance-process.js';
-
-// A killed instance's job expires after 2 s and is retried 1 s later (production: 5 minutes, 30 s).
-const JOB_ENV = {
-  GATEHOUSE_JOB_EXPIRE_SECONDS: '2',
-  GATEHOUSE_JOB_RETRY_DELAY_SECONDS: '1',
-  GATEHOUSE_JOB_POLL_SECONDS: '0.5',
-  GATEHOUSE_JOB_MAINTENANCE_SECONDS: '1',
-  GATEHOUSE_LOG_LEVEL: 'silent',
-};
-
-async function directoryOf(gatehouse: Gatehouse, name: string) {
-  const id = (await gatehouse.connections.get(name)).id;
-  const reader = gatehouse.directory.reader;
-  return {
-    users: (await reader.listIds(id, 'user')).sort(),
-    groups: (await reader.listIds(id, 'group')).sort(),
-    links: (await reader.loadMembershipGraph(id)).links.map((l) => `${l.groupId}>${l.memberId}`).sort(),
-  };
-}
+import { TEST_JOB_ENV } from './fixtures/test-job-timings.js';
 
 /** Polls until `probe` returns a value (a deadline keeps a broken run from hanging the suite). */
 async function eventually<T>(what: string, probe: () => Promise<T | undefined>, deadlineMs = 90_000): Promise<T> {
@@ -87,7 +69,7 @@ describe('two `gatehouse serve` processes on one PostgreSQL schema', { skip: pos
     for (const name of ['a', 'b']) {
       const server = new InstanceProcess(name, ['src/cli/bin.ts', 'serve', '--port', '0', '--json'], {
         ...fx.env,
-        ...JOB_ENV,
+        ...TEST_JOB_ENV,
       });
       servers.push(server);
     }
