@@ -11,6 +11,12 @@ import type { TenantIdentity } from './tenant-identity.js';
 /** The in-process emulator's public API (src/emulator/README.md describes it for the other areas). */
 
 export interface EmulatorOptions {
+  /**
+   * `realistic` (the default, product.md §9.1): replication lag, soft-delete semantics, delta disorder, `$batch`
+   * out of order, random 429s, strict input. `exact`: deterministic page and request counts, for tests that count.
+   * Single options below still override single behaviours.
+   */
+  profile?: 'realistic' | 'exact';
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0 (a free port). */
@@ -91,6 +97,8 @@ export interface Emulator {
   readonly directory: DirectoryApi;
   /** Invalidates every delta and skip token issued so far: their next use answers 410 Gone. */
   expireDeltaTokens(): void;
+  /** Makes every write visible to every read now (ends replication lag): for tests that must see their own writes. */
+  settle(): Promise<void>;
   /** Changes delta paging knobs (page caps, replay/empty-page quirks, token lifetime). */
   configureDelta(settings: Partial<Omit<DeltaSettings, 'epoch'>>): void;
   /** Turns throttling on or off, or changes its budgets. */

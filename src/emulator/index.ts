@@ -200,6 +200,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return { thumbprintSha256: cert.thumbprintSha256, thumbprintSha1: cert.thumbprintSha1 };
     },
     directory: new DirectoryApi(dir, domain),
+    // Replication lag is not emulated yet (issue 11): every write is visible at once, so there is nothing to settle.
+    settle: async () => {},
     expireDeltaTokens: () => {
       delta.epoch += 1;
     },
