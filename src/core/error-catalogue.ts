@@ -233,13 +233,13 @@ export const ERROR_CATALOGUE = {
     status: 403,
     exit: 1,
     message: 'The token carries no application permissions (no roles claim).',
-    hint: `Add Application (not Delegated) permissions under ${PORTAL_PERMISSIONS}, then click "Grant admin consent".`,
+    hint: `Add Application (not Delegated) permissions under ${PORTAL_PERMISSIONS}, then click "Grant admin consent". \`gatehouse connections permissions NAME\` prints the least-privileged ones with their ids, the az/PowerShell commands and the consent URL.`,
   },
   ENTRA_MISSING_PERMISSIONS: {
     status: 403,
     exit: 1,
     message: 'The token lacks application permissions this capability needs.',
-    hint: `Add the listed Application permissions under ${PORTAL_PERMISSIONS} and click "Grant admin consent"; new tokens carry them (gatehouse fetches one on the next test).`,
+    hint: `Add the listed Application permissions under ${PORTAL_PERMISSIONS} and click "Grant admin consent"; new tokens carry them (gatehouse fetches one on the next test). \`gatehouse connections permissions NAME\` prints them with their ids, the az/PowerShell commands and the consent URL.`,
   },
   // --- Microsoft Graph --------------------------------------------------------------------------------------
   GRAPH_INSUFFICIENT_PRIVILEGES: {

@@ -9,6 +9,7 @@ import { CAPABILITY_NAMES, type CapabilityName, type CapabilityStatus, evaluateC
 import { type DoctorCheck, type DoctorReport, fromError, passed, skipped } from './doctor-report.js';
 import { runGraphProbes } from './graph-probes.js';
 import { checkParameters } from './parameters-check.js';
+import { type PermissionPlan, planPermissions } from './permission-plan.js';
 import type { DoctorConnections, DoctorEntra } from './ports.js';
 
 export interface ConnectionDoctorOptions {
@@ -21,6 +22,8 @@ export interface ConnectionDoctorOptions {
 export interface ConnectionTestOptions {
   /** Capabilities the administrator needs: missing permissions for these fail the test instead of warning. */
   readonly require?: readonly CapabilityName[];
+  /** `{publicUrl}/consent/callback` of the server, so the plan's consent URL comes back to it. */
+  readonly consentRedirectUri?: string;
 }
 
 /**
@@ -65,7 +68,7 @@ export class ConnectionDoctor {
       report.checks.push(skipped('permissions', 'Skipped: no token.'), skipped('graph', 'Skipped: no token.'));
       return;
     }
-    const usable = this.#permissions(settings, token, report, testOptions.require ?? []);
+    const usable = this.#permissions(settings, token, report, testOptions);
     report.checks.push(await this.#graph(settings, token, usable));
   }
 
@@ -101,8 +104,10 @@ export class ConnectionDoctor {
     settings: EntraSettings,
     token: AccessToken,
     report: DoctorReport,
-    required: readonly CapabilityName[],
+    testOptions: ConnectionTestOptions,
   ): CapabilityName[] {
+    const required = testOptions.require ?? [];
+    const plan = () => planFor(settings, report.grantedRoles, testOptions);
     const claims = decodeTokenClaims(token.accessToken);
     report.grantedRoles = [...(claims?.roles ?? [])];
     report.capabilities = evaluateCapabilities(report.grantedRoles);
@@ -121,12 +126,13 @@ export class ConnectionDoctor {
           'permissions',
           new AppError('ENTRA_NO_APPLICATION_PERMISSIONS', {
             message: `The token of connection '${settings.connectionName}' carries no application permissions: the app has only Delegated permissions, or admin consent was not granted.`,
+            details: { plan: plan() },
           }),
         ),
       );
       return [];
     }
-    report.checks.push(permissionsCheck(settings, report.capabilities, usable, required));
+    report.checks.push(permissionsCheck(settings, report.capabilities, usable, required, plan));
     return usable;
   }
 
@@ -176,6 +182,7 @@ function permissionsCheck(
   capabilities: Partial<Record<CapabilityName, CapabilityStatus>>,
   usable: readonly CapabilityName[],
   required: readonly CapabilityName[],
+  plan: () => PermissionPlan,
 ): DoctorCheck {
   const lacking = CAPABILITY_NAMES.filter((name) => !capabilities[name]?.ok);
   if (lacking.length === 0) return passed('permissions', `Every capability has its permissions: ${usable.join(', ')}.`);
@@ -184,7 +191,28 @@ function permissionsCheck(
   const fail = usable.length === 0 || required.some((name) => lacking.includes(name));
   const error = new AppError('ENTRA_MISSING_PERMISSIONS', {
     message: `Connection '${settings.connectionName}' ${usable.length > 0 ? `can ${usable.join(', ')}, but ` : ''}${listing}.`,
-    details: { missing },
+    // The plan (`gatehouse connections permissions`) says exactly what to add and how.
+    details: { missing, plan: plan() },
   });
   return fromError('permissions', error, fail ? 'fail' : 'warn');
+}
+
+/** The permission plan for the required capabilities (default all), against the roles this test's token carried. */
+function planFor(
+  settings: EntraSettings,
+  grantedRoles: readonly string[],
+  options: ConnectionTestOptions,
+): PermissionPlan {
+  const required = options.require ?? [];
+  return planPermissions({
+    connection: settings.connectionName,
+    clientId: settings.clientId,
+    tenantId: settings.tenantId,
+    cloud: settings.cloud,
+    authorityHost: settings.authorityHost,
+    credentialKind: settings.credential.kind,
+    grantedRoles,
+    ...(required.length > 0 ? { capabilities: required } : {}),
+    ...(options.consentRedirectUri ? { consentRedirectUri: options.consentRedirectUri } : {}),
+  });
 }

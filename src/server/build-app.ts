@@ -18,6 +18,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
 import { directoryRoutes } from './routes/directory-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { permissionRoutes } from './routes/permission-routes.js';
 import { syncRoutes } from './routes/sync-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import type { RouteDeps, ServerDeps } from './server-deps.js';
@@ -135,7 +136,7 @@ export async function buildApp(deps: ServerDeps): Promise<GatehouseApp> {
   await app.register(accountRoutes(routeDeps), { prefix: '/api/v1' });
   await app.register(tokenRoutes(routeDeps), { prefix: '/api/v1' });
   await app.register(auditRoutes(routeDeps), { prefix: '/api/v1' });
-  for (const routes of [connectionRoutes, syncRoutes, directoryRoutes, actionRoutes]) {
+  for (const routes of [connectionRoutes, permissionRoutes, syncRoutes, directoryRoutes, actionRoutes]) {
     await app.register(routes(routeDeps), { prefix: '/api/v1' });
   }
   const hasUi = await registerWebUi(app, deps.webRoot);
