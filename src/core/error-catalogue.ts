@@ -241,6 +241,91 @@ export const ERROR_CATALOGUE = {
     message: 'The token lacks application permissions this capability needs.',
     hint: `Add the listed Application permissions under ${PORTAL_PERMISSIONS} and click "Grant admin consent"; new tokens carry them (gatehouse fetches one on the next test). \`gatehouse connections permissions NAME\` prints them with their ids, the az/PowerShell commands and the consent URL.`,
   },
+  // --- secretless credentials (product.md section 9.4; facts H) ------------------------------------------------
+  ENTRA_ASSERTION_FILE_UNREADABLE: {
+    status: 502,
+    exit: 1,
+    message: 'The federated token file (ClientAssertionFile) cannot be read.',
+    hint: 'Check that the file exists on the host that runs gatehouse and is readable by its user: on Kubernetes the pod needs the label azure.workload.identity/use=true and a service account annotated with azure.workload.identity/client-id, and the path is in AZURE_FEDERATED_TOKEN_FILE (set ClientAssertionFile=env:AZURE_FEDERATED_TOKEN_FILE to follow it).',
+  },
+  ENTRA_ASSERTION_FILE_INVALID: {
+    status: 502,
+    exit: 1,
+    message: 'The federated token file does not hold a JWT.',
+    hint: 'ClientAssertionFile must name a file holding one OIDC token (three base64url parts separated by dots), such as the projected service-account token of a Kubernetes pod.',
+  },
+  ENTRA_FEDERATION_NO_MATCH: {
+    status: 502,
+    exit: 1,
+    message: 'No federated identity credential of the app matches the presented token (AADSTS70021).',
+    hint: 'Under Certificates & secrets > Federated credentials, the issuer, subject and audience (api://AzureADTokenExchange) must equal the token\'s iss, sub and aud exactly (case and trailing slash included); details name the presented ones. A credential created minutes ago may not be active yet: retry.',
+  },
+  ENTRA_FEDERATION_ISSUER_MISMATCH: {
+    status: 502,
+    exit: 1,
+    message: "No federated identity credential has the token's issuer (AADSTS700211).",
+    hint: "Set the federated credential's Issuer to the token's iss exactly (details.issuer), trailing slash included: for AKS, `az aks show --query oidcIssuerProfile.issuerUrl`.",
+  },
+  ENTRA_FEDERATION_AUDIENCE_MISMATCH: {
+    status: 502,
+    exit: 1,
+    message: "No federated identity credential has the token's audience (AADSTS700212).",
+    hint: 'Request the token with audience api://AzureADTokenExchange (the federated credential\'s default), or set the credential\'s audience to the token\'s aud (details.audience).',
+  },
+  ENTRA_FEDERATION_SUBJECT_MISMATCH: {
+    status: 502,
+    exit: 1,
+    message: "No federated identity credential has the token's subject (AADSTS700213).",
+    hint: "Set the federated credential's Subject to the token's sub exactly (details.subject), e.g. system:serviceaccount:NAMESPACE:SERVICEACCOUNT; matching is case-sensitive.",
+  },
+  ENTRA_FEDERATION_NOT_CONFIGURED: {
+    status: 502,
+    exit: 1,
+    message: 'The app has no federated identity credentials (AADSTS70025).',
+    hint: 'Add one under Certificates & secrets > Federated credentials with the token\'s issuer and subject (details name them) and audience api://AzureADTokenExchange, or `az ad app federated-credential create`; see docs/credentials.md.',
+  },
+  ENTRA_FEDERATION_ENTRA_TOKEN: {
+    status: 502,
+    exit: 1,
+    message: 'The federated token was issued by Entra ID itself, which federation refuses (AADSTS700222).',
+    hint: 'ClientAssertionFile must hold a token of an external issuer (Kubernetes, GitHub Actions, another OIDC provider). On Azure, use ManagedIdentity instead.',
+  },
+  ENTRA_FEDERATION_ISSUER_UNREACHABLE: {
+    status: 502,
+    exit: 1,
+    message: "Entra ID could not read the issuer's OIDC discovery document or keys (AADSTS50166).",
+    hint: "The issuer's /.well-known/openid-configuration and its jwks_uri must be reachable from the internet over https (for a self-managed cluster, publish them to public storage).",
+  },
+  ENTRA_FEDERATION_KEY_NOT_FOUND: {
+    status: 502,
+    exit: 1,
+    message: "The key that signed the federated token is not in the issuer's published keys (AADSTS7000272).",
+    hint: "Publish the signing key in the issuer's JWKS (after a key rotation, update the published keys), then retry.",
+  },
+  ENTRA_MANAGED_IDENTITY_UNAVAILABLE: {
+    status: 502,
+    exit: 1,
+    message: "The host's managed-identity endpoint did not answer.",
+    hint: 'ManagedIdentity works only on an Azure host with a managed identity (VM, App Service, Functions, Container Apps, AKS): check that one is enabled and that the endpoint (IMDS 169.254.169.254, or IDENTITY_ENDPOINT on App Service) is reachable, without a proxy.',
+  },
+  ENTRA_MANAGED_IDENTITY_NOT_FOUND: {
+    status: 502,
+    exit: 1,
+    message: 'The host has no such managed identity.',
+    hint: 'With ManagedIdentity=system, enable the system-assigned identity (resource > Identity > System assigned > On). With ManagedIdentity=user, assign the user-assigned identity to the resource and set ClientID to its "Client ID".',
+  },
+  ENTRA_MANAGED_IDENTITY_ERROR: {
+    status: 502,
+    exit: 1,
+    message: 'The managed-identity endpoint refused the token request.',
+    hint: 'Look at details (status, error) and the identity configuration of the host; on App Service, IDENTITY_ENDPOINT and IDENTITY_HEADER must be the ones the platform sets.',
+  },
+  ENTRA_CREDENTIAL_EXPIRES_SOON: {
+    status: 502,
+    exit: 1,
+    message: 'The client secret or certificate expires within 30 days.',
+    hint: 'Add a new secret or certificate under Certificates & secrets, update the connection, test it, then delete the old one. A federated credential or a managed identity needs no renewal at all (docs/credentials.md).',
+  },
   // --- Microsoft Graph --------------------------------------------------------------------------------------
   GRAPH_INSUFFICIENT_PRIVILEGES: {
     status: 403,
