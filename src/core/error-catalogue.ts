@@ -258,7 +258,7 @@ export const ERROR_CATALOGUE = {
     status: 502,
     exit: 1,
     message: 'No federated identity credential of the app matches the presented token (AADSTS70021).',
-    hint: 'Under Certificates & secrets > Federated credentials, the issuer, subject and audience (api://AzureADTokenExchange) must equal the token\'s iss, sub and aud exactly (case and trailing slash included); details name the presented ones. A credential created minutes ago may not be active yet: retry.',
+    hint: "Under Certificates & secrets > Federated credentials, the issuer, subject and audience (api://AzureADTokenExchange) must equal the token's iss, sub and aud exactly (case and trailing slash included); details name the presented ones. A credential created minutes ago may not be active yet: retry.",
   },
   ENTRA_FEDERATION_ISSUER_MISMATCH: {
     status: 502,
@@ -270,7 +270,7 @@ export const ERROR_CATALOGUE = {
     status: 502,
     exit: 1,
     message: "No federated identity credential has the token's audience (AADSTS700212).",
-    hint: 'Request the token with audience api://AzureADTokenExchange (the federated credential\'s default), or set the credential\'s audience to the token\'s aud (details.audience).',
+    hint: "Request the token with audience api://AzureADTokenExchange (the federated credential's default), or set the credential's audience to the token's aud (details.audience).",
   },
   ENTRA_FEDERATION_SUBJECT_MISMATCH: {
     status: 502,
@@ -282,7 +282,7 @@ export const ERROR_CATALOGUE = {
     status: 502,
     exit: 1,
     message: 'The app has no federated identity credentials (AADSTS70025).',
-    hint: 'Add one under Certificates & secrets > Federated credentials with the token\'s issuer and subject (details name them) and audience api://AzureADTokenExchange, or `az ad app federated-credential create`; see docs/credentials.md.',
+    hint: "Add one under Certificates & secrets > Federated credentials with the token's issuer and subject (details name them) and audience api://AzureADTokenExchange, or `az ad app federated-credential create`; see docs/credentials.md.",
   },
   ENTRA_FEDERATION_ENTRA_TOKEN: {
     status: 502,
