@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger.js';
 import { decodeTokenClaims } from '../entra/token-claims.js';
 import type { AccessToken } from '../entra/token-provider.js';
 import { CAPABILITY_NAMES, type CapabilityName, type CapabilityStatus, evaluateCapabilities } from './capabilities.js';
+import { checkCredentialExpiry } from './credential-expiry-check.js';
 import { type DoctorCheck, type DoctorReport, fromError, passed, skipped } from './doctor-report.js';
 import { runGraphProbes } from './graph-probes.js';
 import { checkParameters } from './parameters-check.js';
@@ -53,7 +54,7 @@ export class ConnectionDoctor {
       // Runs even after an expiry failure: the stored date may be stale, and Entra's own answer is what counts.
       await this.#tokenAndBeyond(parameters.settings, report, testOptions);
     } else {
-      for (const id of ['token', 'permissions', 'graph'] as const) {
+      for (const id of ['token', 'permissions', 'graph', 'expiry'] as const) {
         report.checks.push(skipped(id, 'Skipped: the parameters must be fixed first.'));
       }
     }
@@ -65,11 +66,22 @@ export class ConnectionDoctor {
   async #tokenAndBeyond(settings: EntraSettings, report: DoctorReport, testOptions: ConnectionTestOptions) {
     const token = await this.#token(settings, report);
     if (!token) {
-      report.checks.push(skipped('permissions', 'Skipped: no token.'), skipped('graph', 'Skipped: no token.'));
+      report.checks.push(
+        skipped('permissions', 'Skipped: no token.'),
+        skipped('graph', 'Skipped: no token.'),
+        skipped('expiry', 'Skipped: no token.'),
+      );
       return;
     }
     const usable = this.#permissions(settings, token, report, testOptions);
     report.checks.push(await this.#graph(settings, token, usable));
+    const expiry = await checkCredentialExpiry(
+      settings,
+      this.options.entra.graphFor(settings, token.accessToken),
+      this.options.clock.now(),
+    );
+    report.checks.push(expiry.check);
+    if (expiry.expiry) report.credentialExpiry = expiry.expiry;
   }
 
   async #token(settings: EntraSettings, report: DoctorReport): Promise<AccessToken | undefined> {
@@ -169,6 +181,7 @@ export class ConnectionDoctor {
         at: report.testedAt,
         ...(failed?.code ? { code: failed.code } : {}),
         ...(failed ? { message: failed.message } : {}),
+        ...(report.credentialExpiry ? { credentialExpiry: report.credentialExpiry } : {}),
       })
       .catch((error: unknown) => {
         this.options.logger.warn({ code: toAppError(error).code }, 'could not record the test result');

@@ -128,6 +128,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults: graphFaults,
     throttle,
     canManagePrivileged: (clientId: string) => apps.get(clientId)?.canManagePrivileged ?? false,
+    applications: { apps, startedAt: now() },
   };
 
   const record = (
