@@ -326,6 +326,31 @@ export const ERROR_CATALOGUE = {
     message: 'The client secret or certificate expires within 30 days.',
     hint: 'Add a new secret or certificate under Certificates & secrets, update the connection, test it, then delete the old one. A federated credential or a managed identity needs no renewal at all (docs/credentials.md).',
   },
+  // --- admin consent round trip (product.md section 9.3; facts G.3) -------------------------------------------
+  CONSENT_PUBLIC_URL_REQUIRED: {
+    status: 400,
+    exit: 2,
+    message: 'The admin-consent round trip needs the address browsers reach gatehouse at.',
+    hint: 'Start the server with `gatehouse serve --public-url https://your-gatehouse` and register https://your-gatehouse/consent/callback as a Web redirect URI of the app (Authentication). Without it, use the consent URL that `gatehouse connections permissions NAME` prints, then run `gatehouse connections test NAME`.',
+  },
+  CONSENT_NOT_APPLICABLE: {
+    status: 400,
+    exit: 2,
+    message: 'A managed identity has no app registration to consent to.',
+    hint: 'Assign the application permissions to the identity with the commands that `gatehouse connections permissions NAME` prints (app role assignments).',
+  },
+  CONSENT_STATE_INVALID: {
+    status: 400,
+    exit: 2,
+    message: 'The consent callback carries no state gatehouse issued, or one already used or expired.',
+    hint: 'Start the admin consent again from gatehouse (the test report\'s "Grant admin consent" link); a consent page left open longer than 15 minutes, or reloaded after use, cannot be completed.',
+  },
+  CONSENT_DENIED: {
+    status: 403,
+    exit: 1,
+    message: 'Entra ID reported that admin consent was not granted.',
+    hint: 'Consent to Microsoft Graph application permissions needs a Privileged Role Administrator or Global Administrator; sign in as one and start again, or grant consent under API permissions > "Grant admin consent".',
+  },
   // --- Microsoft Graph --------------------------------------------------------------------------------------
   GRAPH_INSUFFICIENT_PRIVILEGES: {
     status: 403,

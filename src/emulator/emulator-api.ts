@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import type { EmulatorConsent } from './admin-consent.js';
 import type { RegisterAppOptions, RegisteredApp } from './app-registry.js';
 import type { DirectoryApi } from './directory-api.js';
 import type { ChosenFaults, FaultSpec } from './fault-plan.js';
@@ -98,6 +99,8 @@ export interface Emulator {
   readonly directory: DirectoryApi;
   /** Federated identity credentials on apps (workload identity federation): see src/emulator/README.md. */
   readonly federation: EmulatorFederation;
+  /** The admin-consent page: registered redirect URIs and the administrator's next decision. */
+  readonly consent: EmulatorConsent;
   /** The emulated host's managed identities and the IMDS / App Service endpoints that serve them. */
   readonly managedIdentity: EmulatorManagedIdentity;
   /** Invalidates every delta and skip token issued so far: their next use answers 410 Gone. */

@@ -1,4 +1,5 @@
 import { systemClock } from '../core/clock.js';
+import { createAdminConsent } from './admin-consent.js';
 import { AppRegistry, describeApp } from './app-registry.js';
 import { createSelfSignedCertificate, readCertificate } from './certificate.js';
 import { DirectoryApi } from './directory-api.js';
@@ -20,6 +21,7 @@ import { randomGuid, seededGuid, seededSecretValue } from './seeded-ids.js';
 import type { TenantIdentity } from './tenant-identity.js';
 import { TokenSigner } from './token-signer.js';
 
+export type { EmulatorConsent } from './admin-consent.js';
 export type { RegisterAppOptions, RegisteredApp } from './app-registry.js';
 export { createSelfSignedCertificate, readCertificate, type TestCertificate } from './certificate.js';
 export type { DirectoryApi, DirectorySnapshot, EmulatedGroup, EmulatedObject } from './directory-api.js';
@@ -95,6 +97,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tokenLifetimeSeconds: () => tokenLifetime,
     seed,
   });
+  const consent = createAdminConsent({ apps, tenant, now });
   const loginDeps = {
     tenant,
     apps,
@@ -175,9 +178,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       kind = 'graph';
       response = graph(req, who);
     } else {
+      // Managed-identity endpoints count as token requests; the admin-consent page as 'other'.
       response = secretless.handle(req, who);
       if (response) kind = 'token';
-      else {
+      else response = consent.handle(req);
+      if (!response) {
         response = await handleLogin(req, loginDeps, who);
         if (response) kind = req.url.pathname.toLowerCase().endsWith('/token') ? 'token' : 'discovery';
       }
@@ -232,6 +237,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     directory: new DirectoryApi(dir, domain),
     federation: secretless.federation,
+    consent: consent.api,
     managedIdentity: secretless.managedIdentity(url),
     // Replication lag is not emulated yet (issue 11): every write is visible at once, so there is nothing to settle.
     settle: async () => {},

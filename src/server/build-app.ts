@@ -16,6 +16,7 @@ import { actionRoutes } from './routes/action-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
+import { consentRoutes } from './routes/consent-routes.js';
 import { directoryRoutes } from './routes/directory-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { permissionRoutes } from './routes/permission-routes.js';
@@ -139,6 +140,7 @@ export async function buildApp(deps: ServerDeps): Promise<GatehouseApp> {
   for (const routes of [connectionRoutes, permissionRoutes, syncRoutes, directoryRoutes, actionRoutes]) {
     await app.register(routes(routeDeps), { prefix: '/api/v1' });
   }
+  await app.register(consentRoutes(routeDeps));
   const hasUi = await registerWebUi(app, deps.webRoot);
   registerNotFound(app, hasUi);
   await app.ready();
