@@ -66,6 +66,12 @@ export interface ConnectionView {
   tokenState?: { acquiredAt?: string; expiresAt?: string; roles?: string[]; lastErrorCode?: string };
   lastSync?: { at: string; status: string };
   secretExpiresOn?: string;
+  credentialExpiry?: {
+    expiresAt: string;
+    source: 'graph' | 'certificate' | 'SecretExpiresOn';
+    credential: 'secret' | 'certificate';
+    name?: string;
+  };
 }
 
 export interface ConnectionChange {
