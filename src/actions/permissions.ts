@@ -1,31 +1,18 @@
+import { permissionSets } from '../doctor/capabilities.js';
+
 /**
- * Application permission sets per kind of operation (facts E.2, product.md section 6). Each list is "any one set
- * suffices", least privileged first.
+ * Application permission sets per kind of operation, each "any one set suffices", least privileged first. They are
+ * derived from the one capabilities table (src/doctor/capabilities.ts), which the doctor and the permission planner
+ * read too, so the three can never disagree.
  */
-export const READ_USERS = [['User.Read.All'], ['User.ReadWrite.All'], ['Directory.Read.All']] as const;
-export const READ_GROUPS = [['GroupMember.Read.All'], ['Group.Read.All'], ['Directory.Read.All']] as const;
-export const READ_USER_MEMBERSHIPS = [
-  ['User.Read.All', 'GroupMember.Read.All'],
-  ['User.Read.All', 'Group.Read.All'],
-  ['Directory.Read.All'],
-] as const;
-export const WRITE_USERS = [['User.ReadWrite.All'], ['Directory.ReadWrite.All']] as const;
-/** Delete reads the user first (to refresh the local directory by id), hence User.Read.All with DeleteRestore. */
-export const DELETE_USERS = [
-  ['User.DeleteRestore.All', 'User.Read.All'],
-  ['User.ReadWrite.All'],
-  ['Directory.ReadWrite.All'],
-] as const;
-export const ENABLE_DISABLE_USERS = [
-  ['User.EnableDisableAccount.All', 'User.Read.All'],
-  ['User.ReadWrite.All'],
-  ['Directory.ReadWrite.All'],
-] as const;
-export const WRITE_GROUP_MEMBERS = [
-  ['GroupMember.ReadWrite.All'],
-  ['Group.ReadWrite.All'],
-  ['Directory.ReadWrite.All'],
-] as const;
+export const READ_USERS = permissionSets('readUsers');
+export const READ_GROUPS = permissionSets('readGroupMembers');
+export const READ_USER_MEMBERSHIPS = permissionSets('readUsers', 'readGroupMembers');
+export const WRITE_USERS = permissionSets('writeUsers');
+/** Delete reads the user first (to refresh the local directory by id), hence a user read with DeleteRestore. */
+export const DELETE_USERS = permissionSets('deleteUsers', 'readUsers');
+export const ENABLE_DISABLE_USERS = permissionSets('enableDisableUsers', 'readUsers');
+export const WRITE_GROUP_MEMBERS = permissionSets('writeGroupMembers');
 
 /** Whether the granted roles satisfy at least one of the sets. */
 export function satisfies(granted: readonly string[], sets: readonly (readonly string[])[]): boolean {

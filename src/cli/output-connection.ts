@@ -1,6 +1,7 @@
 import type { Connection } from '../connections/connection.js';
 import type { ConnectionChange } from '../connections/connection-service.js';
 import { type ConnectionView, toConnectionView } from '../connections/connection-view.js';
+import { credentialExpiryOf } from '../connections/credential-expiry-view.js';
 import { formatTable } from './output.js';
 
 /** The JSON a create/update/copy/import prints: the connection view plus what was trimmed and warned about. */
@@ -55,6 +56,12 @@ function tokenStateText(view: ConnectionView): string[] {
     const expires = p.key === 'SecretExpiresOn' && !p.secret ? p.value : p.secret ? p.info?.notAfter : undefined;
     if (expires) lines.push(`Expires:   ${p.key === 'SecretExpiresOn' ? 'client secret' : p.key} on ${expires}`);
   }
+  const fromGraph = view.lastTest?.credentialExpiry;
+  if (fromGraph?.source === 'graph') {
+    lines.push(
+      `Expires:   ${fromGraph.credential === 'secret' ? 'client secret' : 'certificate'}${fromGraph.name ? ` '${fromGraph.name}'` : ''} on ${fromGraph.expiresAt} (read from Graph at the last test)`,
+    );
+  }
   return lines;
 }
 
@@ -66,6 +73,13 @@ export function connectionListText(connections: readonly Connection[]): string[]
     String(c.version),
     c.updatedAt,
     c.lastTest ? (c.lastTest.ok ? 'passed' : `failed ${c.lastTest.code ?? ''}`.trim()) : 'never',
+    expiryCell(c),
   ]);
-  return [formatTable([['NAME', 'TYPE', 'VERSION', 'UPDATED', 'LAST TEST'], ...rows])];
+  return [formatTable([['NAME', 'TYPE', 'VERSION', 'UPDATED', 'LAST TEST', 'CREDENTIAL EXPIRES'], ...rows])];
+}
+
+/** "2027-03-16 (graph)": the date and where it came from; "-" for secretless connections. */
+function expiryCell(connection: Connection): string {
+  const expiry = credentialExpiryOf(connection);
+  return expiry ? `${expiry.expiresAt.slice(0, 10)} (${expiry.source})` : '-';
 }

@@ -3,6 +3,7 @@ import type { CliContextController } from './cli-context.js';
 import { registerAccountCommands } from './commands/accounts.js';
 import { registerActionCommands } from './commands/action.js';
 import { registerConnectionCommands } from './commands/connections.js';
+import { registerConnectionPermissionsCommand } from './commands/connections-permissions.js';
 import { registerConnectionTestCommand } from './commands/connections-test.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDirectoryCommands } from './commands/directory.js';
@@ -36,6 +37,7 @@ export function createProgram(ctx: CliContextController): Command {
 
   const connections = registerConnectionCommands(program, ctx);
   registerConnectionTestCommand(connections, ctx);
+  registerConnectionPermissionsCommand(connections, ctx);
   registerKeyCommands(program, ctx);
   registerDemoCommand(program, ctx);
   registerEmulatorCommand(program, ctx);

@@ -27,6 +27,19 @@ export interface SecretParameter {
 
 export type StoredParameter = PlainParameter | SecretParameter;
 
+/** When the secret or certificate in use expires, and where gatehouse learnt it (facts I). */
+export interface CredentialExpiry {
+  /** ISO timestamp. */
+  readonly expiresAt: string;
+  /** `graph`: the app registration itself; otherwise the fallbacks (the certificate's notAfter, SecretExpiresOn). */
+  readonly source: 'graph' | 'certificate' | 'SecretExpiresOn';
+  readonly credential: 'secret' | 'certificate';
+  /** The secret's description or the certificate's display name in the portal. */
+  readonly name?: string;
+  /** Graph's keyId of the matching credential. */
+  readonly keyId?: string;
+}
+
 /** Outcome of the last `connections test` (written by the doctor; a value, not an error). */
 export interface ConnectionTestSummary {
   readonly ok: boolean;
@@ -35,6 +48,8 @@ export interface ConnectionTestSummary {
   /** The failing check's error code, when `ok` is false. */
   readonly code?: string;
   readonly message?: string;
+  /** The credential's expiry as the test found it (from Graph when the token may read the app registration). */
+  readonly credentialExpiry?: CredentialExpiry;
 }
 
 /** Non-secret facts about the last token the connection obtained (written by the token provider). */

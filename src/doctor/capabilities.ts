@@ -20,6 +20,8 @@ export const PERMISSION_REQUIREMENTS = {
   writeUsers: ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   /** Disable/enable alone (with readUsers): User.EnableDisableAccount.All is enough for accountEnabled. */
   enableDisableUsers: ['User.EnableDisableAccount.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  /** Delete (soft) and restore users: https://learn.microsoft.com/graph/api/user-delete */
+  deleteUsers: ['User.DeleteRestore.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'],
   writeGroupMembers: ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -67,6 +69,35 @@ export function evaluateCapability(name: CapabilityName, roles: readonly string[
     .filter((requirement) => !meetsRequirement(requirement, roles))
     .map((requirement) => PERMISSION_REQUIREMENTS[requirement][0]);
   return { ok: missing.length === 0, missing };
+}
+
+/**
+ * The requirements as "any one set suffices" (what an action declares): every minimal combination of one
+ * permission per requirement, least privileged first. `permissionSets('readUsers', 'readGroupMembers')` starts with
+ * `['User.Read.All', 'GroupMember.Read.All']` and includes `['Directory.Read.All']`, which meets both alone.
+ */
+export function permissionSets(...requirements: PermissionRequirement[]): string[][] {
+  let combos: { set: string[]; rank: number }[] = [{ set: [], rank: 0 }];
+  for (const requirement of requirements) {
+    combos = combos.flatMap(({ set, rank }) =>
+      PERMISSION_REQUIREMENTS[requirement].map((permission, index) => ({
+        set: set.includes(permission) ? set : [...set, permission],
+        rank: rank + index,
+      })),
+    );
+  }
+  const best = new Map<string, { set: string[]; rank: number }>();
+  for (const combo of combos) {
+    const key = [...combo.set].sort().join(' ');
+    const known = best.get(key);
+    if (!known || combo.rank < known.rank) best.set(key, combo);
+  }
+  const unique = [...best.values()];
+  // A set that contains another set is never needed: the smaller one suffices.
+  const minimal = unique.filter(
+    (candidate) => !unique.some((other) => other !== candidate && other.set.every((p) => candidate.set.includes(p))),
+  );
+  return minimal.sort((a, b) => a.rank - b.rank || a.set.length - b.set.length).map((combo) => combo.set);
 }
 
 /** Every capability's status for the granted `roles`, in table order. */

@@ -6,9 +6,11 @@ import type { Logger } from '../core/logger.js';
 import { decodeTokenClaims } from '../entra/token-claims.js';
 import type { AccessToken } from '../entra/token-provider.js';
 import { CAPABILITY_NAMES, type CapabilityName, type CapabilityStatus, evaluateCapabilities } from './capabilities.js';
+import { checkCredentialExpiry } from './credential-expiry-check.js';
 import { type DoctorCheck, type DoctorReport, fromError, passed, skipped } from './doctor-report.js';
 import { runGraphProbes } from './graph-probes.js';
 import { checkParameters } from './parameters-check.js';
+import { type PermissionPlan, planPermissions } from './permission-plan.js';
 import type { DoctorConnections, DoctorEntra } from './ports.js';
 
 export interface ConnectionDoctorOptions {
@@ -21,6 +23,8 @@ export interface ConnectionDoctorOptions {
 export interface ConnectionTestOptions {
   /** Capabilities the administrator needs: missing permissions for these fail the test instead of warning. */
   readonly require?: readonly CapabilityName[];
+  /** `{publicUrl}/consent/callback` of the server, so the plan's consent URL comes back to it. */
+  readonly consentRedirectUri?: string;
 }
 
 /**
@@ -50,7 +54,7 @@ export class ConnectionDoctor {
       // Runs even after an expiry failure: the stored date may be stale, and Entra's own answer is what counts.
       await this.#tokenAndBeyond(parameters.settings, report, testOptions);
     } else {
-      for (const id of ['token', 'permissions', 'graph'] as const) {
+      for (const id of ['token', 'permissions', 'graph', 'expiry'] as const) {
         report.checks.push(skipped(id, 'Skipped: the parameters must be fixed first.'));
       }
     }
@@ -62,11 +66,22 @@ export class ConnectionDoctor {
   async #tokenAndBeyond(settings: EntraSettings, report: DoctorReport, testOptions: ConnectionTestOptions) {
     const token = await this.#token(settings, report);
     if (!token) {
-      report.checks.push(skipped('permissions', 'Skipped: no token.'), skipped('graph', 'Skipped: no token.'));
+      report.checks.push(
+        skipped('permissions', 'Skipped: no token.'),
+        skipped('graph', 'Skipped: no token.'),
+        skipped('expiry', 'Skipped: no token.'),
+      );
       return;
     }
-    const usable = this.#permissions(settings, token, report, testOptions.require ?? []);
+    const usable = this.#permissions(settings, token, report, testOptions);
     report.checks.push(await this.#graph(settings, token, usable));
+    const expiry = await checkCredentialExpiry(
+      settings,
+      this.options.entra.graphFor(settings, token.accessToken),
+      this.options.clock.now(),
+    );
+    report.checks.push(expiry.check);
+    if (expiry.expiry) report.credentialExpiry = expiry.expiry;
   }
 
   async #token(settings: EntraSettings, report: DoctorReport): Promise<AccessToken | undefined> {
@@ -101,8 +116,10 @@ export class ConnectionDoctor {
     settings: EntraSettings,
     token: AccessToken,
     report: DoctorReport,
-    required: readonly CapabilityName[],
+    testOptions: ConnectionTestOptions,
   ): CapabilityName[] {
+    const required = testOptions.require ?? [];
+    const plan = () => planFor(settings, report.grantedRoles, testOptions);
     const claims = decodeTokenClaims(token.accessToken);
     report.grantedRoles = [...(claims?.roles ?? [])];
     report.capabilities = evaluateCapabilities(report.grantedRoles);
@@ -121,12 +138,13 @@ export class ConnectionDoctor {
           'permissions',
           new AppError('ENTRA_NO_APPLICATION_PERMISSIONS', {
             message: `The token of connection '${settings.connectionName}' carries no application permissions: the app has only Delegated permissions, or admin consent was not granted.`,
+            details: { plan: plan() },
           }),
         ),
       );
       return [];
     }
-    report.checks.push(permissionsCheck(settings, report.capabilities, usable, required));
+    report.checks.push(permissionsCheck(settings, report.capabilities, usable, required, plan));
     return usable;
   }
 
@@ -163,6 +181,7 @@ export class ConnectionDoctor {
         at: report.testedAt,
         ...(failed?.code ? { code: failed.code } : {}),
         ...(failed ? { message: failed.message } : {}),
+        ...(report.credentialExpiry ? { credentialExpiry: report.credentialExpiry } : {}),
       })
       .catch((error: unknown) => {
         this.options.logger.warn({ code: toAppError(error).code }, 'could not record the test result');
@@ -176,6 +195,7 @@ function permissionsCheck(
   capabilities: Partial<Record<CapabilityName, CapabilityStatus>>,
   usable: readonly CapabilityName[],
   required: readonly CapabilityName[],
+  plan: () => PermissionPlan,
 ): DoctorCheck {
   const lacking = CAPABILITY_NAMES.filter((name) => !capabilities[name]?.ok);
   if (lacking.length === 0) return passed('permissions', `Every capability has its permissions: ${usable.join(', ')}.`);
@@ -184,7 +204,28 @@ function permissionsCheck(
   const fail = usable.length === 0 || required.some((name) => lacking.includes(name));
   const error = new AppError('ENTRA_MISSING_PERMISSIONS', {
     message: `Connection '${settings.connectionName}' ${usable.length > 0 ? `can ${usable.join(', ')}, but ` : ''}${listing}.`,
-    details: { missing },
+    // The plan (`gatehouse connections permissions`) says exactly what to add and how.
+    details: { missing, plan: plan() },
   });
   return fromError('permissions', error, fail ? 'fail' : 'warn');
+}
+
+/** The permission plan for the required capabilities (default all), against the roles this test's token carried. */
+function planFor(
+  settings: EntraSettings,
+  grantedRoles: readonly string[],
+  options: ConnectionTestOptions,
+): PermissionPlan {
+  const required = options.require ?? [];
+  return planPermissions({
+    connection: settings.connectionName,
+    clientId: settings.clientId,
+    tenantId: settings.tenantId,
+    cloud: settings.cloud,
+    authorityHost: settings.authorityHost,
+    credentialKind: settings.credential.kind,
+    grantedRoles,
+    ...(required.length > 0 ? { capabilities: required } : {}),
+    ...(options.consentRedirectUri ? { consentRedirectUri: options.consentRedirectUri } : {}),
+  });
 }

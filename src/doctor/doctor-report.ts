@@ -1,8 +1,9 @@
+import type { CredentialExpiry } from '../connections/connection.js';
 import type { AppError, ErrorCode } from '../core/errors.js';
 import type { CapabilityName, CapabilityStatus } from './capabilities.js';
 
 /** The checks, in the order they run (product.md section 4). */
-export const CHECK_IDS = ['parameters', 'token', 'permissions', 'graph'] as const;
+export const CHECK_IDS = ['parameters', 'token', 'permissions', 'graph', 'expiry'] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
@@ -32,6 +33,8 @@ export interface DoctorReport {
   capabilities: Partial<Record<CapabilityName, CapabilityStatus>>;
   /** When the token obtained by the test expires (ISO), if one was obtained. */
   tokenExpiresAt?: string;
+  /** When the secret or certificate in use expires, and from where (Graph, or the fallbacks). */
+  credentialExpiry?: CredentialExpiry;
 }
 
 export function passed(id: CheckId, message: string, details?: Record<string, unknown>): DoctorCheck {

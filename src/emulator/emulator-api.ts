@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import type { EmulatorConsent } from './admin-consent.js';
 import type { RegisterAppOptions, RegisteredApp } from './app-registry.js';
 import type { DirectoryApi } from './directory-api.js';
 import type { ChosenFaults, FaultSpec } from './fault-plan.js';
@@ -6,6 +7,7 @@ import type { GenerateOptions } from './generate-directory.js';
 import type { DeltaSettings } from './graph/delta-settings.js';
 import type { ThrottleSettings } from './graph/throttle.js';
 import type { RequestLogEntry } from './request-log.js';
+import type { EmulatorFederation, EmulatorManagedIdentity } from './secretless-credentials.js';
 import type { TenantIdentity } from './tenant-identity.js';
 
 /** The in-process emulator's public API (src/emulator/README.md describes it for the other areas). */
@@ -95,6 +97,12 @@ export interface Emulator {
   addCertificate(clientId: string, certificatePem: string): { thumbprintSha256: string; thumbprintSha1: string };
   /** Test-side mutations and truth: create/update/disable/delete users and groups, memberships, snapshot. */
   readonly directory: DirectoryApi;
+  /** Federated identity credentials on apps (workload identity federation): see src/emulator/README.md. */
+  readonly federation: EmulatorFederation;
+  /** The admin-consent page: registered redirect URIs and the administrator's next decision. */
+  readonly consent: EmulatorConsent;
+  /** The emulated host's managed identities and the IMDS / App Service endpoints that serve them. */
+  readonly managedIdentity: EmulatorManagedIdentity;
   /** Invalidates every delta and skip token issued so far: their next use answers 410 Gone. */
   expireDeltaTokens(): void;
   /** Makes every write visible to every read now (ends replication lag): for tests that must see their own writes. */

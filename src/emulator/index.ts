@@ -1,4 +1,5 @@
 import { systemClock } from '../core/clock.js';
+import { createAdminConsent } from './admin-consent.js';
 import { AppRegistry, describeApp } from './app-registry.js';
 import { createSelfSignedCertificate, readCertificate } from './certificate.js';
 import { DirectoryApi } from './directory-api.js';
@@ -15,19 +16,30 @@ import { GraphThrottle, type ThrottleSettings } from './graph/throttle.js';
 import { listen } from './http-listener.js';
 import { handleLogin } from './login-routes.js';
 import { RequestLog, type RequestLogEntry } from './request-log.js';
+import { createSecretlessCredentials } from './secretless-credentials.js';
 import { randomGuid, seededGuid, seededSecretValue } from './seeded-ids.js';
 import type { TenantIdentity } from './tenant-identity.js';
 import { TokenSigner } from './token-signer.js';
 
+export type { EmulatorConsent } from './admin-consent.js';
 export type { RegisterAppOptions, RegisteredApp } from './app-registry.js';
 export { createSelfSignedCertificate, readCertificate, type TestCertificate } from './certificate.js';
 export type { DirectoryApi, DirectorySnapshot, EmulatedGroup, EmulatedObject } from './directory-api.js';
 export type { Emulator, EmulatorConnection, EmulatorFaults, EmulatorOptions } from './emulator-api.js';
 export type { ChosenFaults, FaultSpec } from './fault-plan.js';
+export {
+  type AddFederatedCredentialOptions,
+  DEFAULT_FEDERATION_AUDIENCE,
+  type FederatedCredential,
+  FederatedCredentialError,
+} from './federated-credentials.js';
 export type { GeneratedSummary, GenerateOptions } from './generate-directory.js';
 export type { DeltaSettings } from './graph/delta-settings.js';
 export type { ThrottleSettings } from './graph/throttle.js';
+export type { EmulatedManagedIdentity, ManagedIdentityOptions } from './managed-identities.js';
+export { type MintOptions, type OidcTestIssuer, startOidcTestIssuer } from './oidc-test-issuer.js';
 export type { RequestLogEntry } from './request-log.js';
+export type { EmulatorFederation, EmulatorManagedIdentity } from './secretless-credentials.js';
 export type { TenantIdentity } from './tenant-identity.js';
 
 /** Application permissions of the default app (admin-consented): enough for every gatehouse feature. */
@@ -77,7 +89,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let latencyMs = options.latencyMs ?? 0;
   const tokenLifetime = options.tokenLifetimeSeconds ?? 3599;
 
-  const loginDeps = { tenant, apps, signer, now, tokenLifetimeSeconds: () => tokenLifetime, tokenFaults };
+  const secretless = createSecretlessCredentials({
+    apps,
+    signer,
+    tenant,
+    now,
+    tokenLifetimeSeconds: () => tokenLifetime,
+    seed,
+  });
+  const consent = createAdminConsent({ apps, tenant, now });
+  const loginDeps = {
+    tenant,
+    apps,
+    signer,
+    now,
+    tokenLifetimeSeconds: () => tokenLifetime,
+    tokenFaults,
+    federation: secretless.federationDeps,
+  };
   const dir = new DirectoryState(clock);
   if ((options.users ?? 0) > 0 || (options.groups ?? 0) > 0)
     generateDirectory(dir, {
@@ -102,6 +131,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults: graphFaults,
     throttle,
     canManagePrivileged: (clientId: string) => apps.get(clientId)?.canManagePrivileged ?? false,
+    applications: { apps, startedAt: now() },
   };
 
   const record = (
@@ -148,8 +178,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       kind = 'graph';
       response = graph(req, who);
     } else {
-      response = await handleLogin(req, loginDeps, who);
-      if (response) kind = req.url.pathname.toLowerCase().endsWith('/token') ? 'token' : 'discovery';
+      // Managed-identity endpoints count as token requests; the admin-consent page as 'other'.
+      response = secretless.handle(req, who);
+      if (response) kind = 'token';
+      else response = consent.handle(req);
+      if (!response) {
+        response = await handleLogin(req, loginDeps, who);
+        if (response) kind = req.url.pathname.toLowerCase().endsWith('/token') ? 'token' : 'discovery';
+      }
     }
     response ??= json(404, {
       error: { code: 'NotFound', message: `The emulator has no route for ${req.url.pathname}.` },
@@ -200,6 +236,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return { thumbprintSha256: cert.thumbprintSha256, thumbprintSha1: cert.thumbprintSha1 };
     },
     directory: new DirectoryApi(dir, domain),
+    federation: secretless.federation,
+    consent: consent.api,
+    managedIdentity: secretless.managedIdentity(url),
     // Replication lag is not emulated yet (issue 11): every write is visible at once, so there is nothing to settle.
     settle: async () => {},
     expireDeltaTokens: () => {

@@ -1,6 +1,7 @@
 import { aadsts } from './aadsts-error.js';
 import { type AppRegistry, type EmulatedApp, rolesOf } from './app-registry.js';
 import { verifyClientAssertion } from './client-assertion.js';
+import { type FederationDeps, isFederatedAssertion, verifyFederatedAssertion } from './federated-assertion.js';
 import { randomGuid } from './seeded-ids.js';
 import { GRAPH_RESOURCES, resolveTenantSegment, type TenantIdentity } from './tenant-identity.js';
 import type { AccessTokenClaims, TokenSigner } from './token-signer.js';
@@ -18,6 +19,8 @@ export interface TokenEndpointDeps {
   readonly signer: TokenSigner;
   readonly now: () => Date;
   readonly tokenLifetimeSeconds: () => number;
+  /** Workload identity federation: the apps' federated credentials and the issuers' keys. */
+  readonly federation?: FederationDeps;
 }
 
 export interface TokenSuccess {
@@ -116,6 +119,10 @@ async function authenticate(
   if (assertion) {
     if (req.form.get('client_assertion_type') !== ASSERTION_TYPE)
       throw aadsts.missingCredentialField('client_assertion_type');
+    if (deps.federation && isFederatedAssertion(assertion, app)) {
+      await verifyFederatedAssertion(assertion, app, deps.federation);
+      return '2';
+    }
     await verifyClientAssertion(assertion, { app, tenant: deps.tenant, ownHost: req.ownHost, now: deps.now() });
     return '2';
   }

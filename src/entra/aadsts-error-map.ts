@@ -26,6 +26,21 @@ const AADSTS_CODES: ReadonlyMap<number, ErrorCode> = new Map<number, ErrorCode>(
   [500011, 'ENTRA_RESOURCE_NOT_FOUND'],
   // Loop detected: the app asks for tokens too often.
   [50196, 'ENTRA_THROTTLED'],
+  // Workload identity federation (facts H.1; https://learn.microsoft.com/entra/workload-id/workload-identity-federation).
+  [70021, 'ENTRA_FEDERATION_NO_MATCH'],
+  // Flexible federated credential expressions, and the case-sensitive subject match (Azure/login#517).
+  [7002131, 'ENTRA_FEDERATION_NO_MATCH'],
+  [7002138, 'ENTRA_FEDERATION_SUBJECT_MISMATCH'],
+  [700211, 'ENTRA_FEDERATION_ISSUER_MISMATCH'],
+  [700212, 'ENTRA_FEDERATION_AUDIENCE_MISMATCH'],
+  [700213, 'ENTRA_FEDERATION_SUBJECT_MISMATCH'],
+  [70025, 'ENTRA_FEDERATION_NOT_CONFIGURED'],
+  [700222, 'ENTRA_FEDERATION_ENTRA_TOKEN'],
+  // "Request to External OIDC endpoint failed" (Azure/azure-workload-identity#1130; 90061 is its older number, #605).
+  [50166, 'ENTRA_FEDERATION_ISSUER_UNREACHABLE'],
+  [90061, 'ENTRA_FEDERATION_ISSUER_UNREACHABLE'],
+  // The signing key is not in the issuer's published keys (Azure/azure-workload-identity#1232).
+  [7000272, 'ENTRA_FEDERATION_KEY_NOT_FOUND'],
 ]);
 
 /** The OAuth `error` value when no AADSTS number is known (RFC 6749 section 5.2 plus Entra's own values). */
@@ -131,6 +146,22 @@ function describeCode(code: ErrorCode): string {
       return 'does not know Microsoft Graph in this tenant or cloud';
     case 'ENTRA_THROTTLED':
       return 'is throttling token requests';
+    case 'ENTRA_FEDERATION_NO_MATCH':
+      return 'found no federated identity credential matching the presented token';
+    case 'ENTRA_FEDERATION_ISSUER_MISMATCH':
+      return "found no federated identity credential with the token's issuer";
+    case 'ENTRA_FEDERATION_AUDIENCE_MISMATCH':
+      return "found no federated identity credential with the token's audience";
+    case 'ENTRA_FEDERATION_SUBJECT_MISMATCH':
+      return "found no federated identity credential with the token's subject";
+    case 'ENTRA_FEDERATION_NOT_CONFIGURED':
+      return 'reports the app has no federated identity credentials';
+    case 'ENTRA_FEDERATION_ENTRA_TOKEN':
+      return 'refuses an Entra-issued token as a federated credential';
+    case 'ENTRA_FEDERATION_ISSUER_UNREACHABLE':
+      return "could not read the federated token issuer's discovery document or keys";
+    case 'ENTRA_FEDERATION_KEY_NOT_FOUND':
+      return "found the federated token's signing key missing from the issuer's keys";
     default:
       return 'refused to issue a token';
   }

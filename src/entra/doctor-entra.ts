@@ -2,9 +2,9 @@ import type { EntraSettings } from '../connections/entra-id/entra-settings.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { DoctorEntra } from '../doctor/ports.js';
+import { createCredentialClient } from './credential-client.js';
 import { createGraphClient } from './graph-client.js';
-import { createMsalClientApplication } from './msal-client-application.js';
-import { type AccessToken, acquireToken } from './token-provider.js';
+import type { AccessToken } from './token-provider.js';
 
 export interface DoctorEntraOptions {
   readonly clock: Clock;
@@ -21,7 +21,7 @@ export function createDoctorEntra(options: DoctorEntraOptions): DoctorEntra {
   const timeoutMs = options.timeoutMs ?? 10_000;
   return {
     acquireFreshToken(settings: EntraSettings): Promise<AccessToken> {
-      return acquireToken(createMsalClientApplication(settings, { logger: options.logger, timeoutMs }), settings);
+      return createCredentialClient(settings, { logger: options.logger, timeoutMs }).acquire();
     },
     graphFor(settings, accessToken) {
       return createGraphClient({

@@ -3,6 +3,7 @@ import { CLOUDS } from '../connections/entra-id/clouds.js';
 import type { EntraSettings } from '../connections/entra-id/entra-settings.js';
 import { AppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { type AssertionFileSource, createAssertionFileSource } from './assertion-file-source.js';
 import { TokenNetworkClient } from './network-client.js';
 
 /** Login hosts whose endpoints msal-node knows without any discovery request (facts A.1.2). */
@@ -20,6 +21,8 @@ export interface MsalClientApplication {
   readonly network: TokenNetworkClient;
   /** The https authority msal was configured with (for diagnostics; never contains a secret). */
   readonly authority: string;
+  /** For a ClientAssertionFile connection: the file read at every request, and what it presented last. */
+  readonly assertion?: AssertionFileSource;
 }
 
 export interface MsalClientApplicationOptions {
@@ -48,11 +51,15 @@ export function createMsalClientApplication(
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
   const isMicrosoftHost = host.protocol === 'https:' && MICROSOFT_LOGIN_HOSTS.has(host.host);
+  const assertion =
+    settings.credential.kind === 'assertionFile'
+      ? createAssertionFileSource(settings.credential.path, { connectionName: settings.connectionName })
+      : undefined;
   const configuration: Configuration = {
     auth: {
       clientId: settings.clientId,
       authority,
-      ...credentialOptions(settings),
+      ...credentialOptions(settings, assertion),
       ...(isMicrosoftHost
         ? {}
         : { knownAuthorities: [host.host], authorityMetadata: JSON.stringify(openIdConfiguration(authority)) }),
@@ -67,18 +74,34 @@ export function createMsalClientApplication(
       },
     },
   };
-  return { app: new ConfidentialClientApplication(configuration), network, authority };
+  return {
+    app: new ConfidentialClientApplication(configuration),
+    network,
+    authority,
+    ...(assertion ? { assertion } : {}),
+  };
 }
 
-function credentialOptions(settings: EntraSettings): Pick<Configuration['auth'], 'clientSecret' | 'clientCertificate'> {
+function credentialOptions(
+  settings: EntraSettings,
+  assertion: AssertionFileSource | undefined,
+): Pick<Configuration['auth'], 'clientSecret' | 'clientCertificate' | 'clientAssertion'> {
   const credential = settings.credential;
   if (credential.kind === 'secret') return { clientSecret: credential.secret.reveal() };
-  return {
-    clientCertificate: {
-      thumbprintSha256: credential.thumbprintSha256,
-      privateKey: credential.privateKey.reveal(),
-    },
-  };
+  if (credential.kind === 'certificate') {
+    return {
+      clientCertificate: {
+        thumbprintSha256: credential.thumbprintSha256,
+        privateKey: credential.privateKey.reveal(),
+      },
+    };
+  }
+  // msal calls the callback on every request, so the file is read anew each time (facts H.3).
+  if (assertion) return { clientAssertion: assertion.callback };
+  throw new AppError('ENTRA_TOKEN_ERROR', {
+    message: `Connection '${settings.connectionName}' uses a managed identity, which has no client credential for msal's confidential client.`,
+    details: { credential: credential.kind },
+  });
 }
 
 /** http is only ever sent to the machine itself (an emulator or a local proxy), never across a network. */

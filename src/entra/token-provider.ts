@@ -3,7 +3,9 @@ import type { EntraSettings } from '../connections/entra-id/entra-settings.js';
 import type { Clock } from '../core/clock.js';
 import { AppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { createMsalClientApplication, type MsalClientApplication } from './msal-client-application.js';
+import { type CredentialClient, createCredentialClient } from './credential-client.js';
+import { explainFederationError } from './federation-error.js';
+import type { MsalClientApplication } from './msal-client-application.js';
 import { mapMsalError } from './msal-error-map.js';
 import { decodeTokenClaims } from './token-claims.js';
 import type { TokenSource } from './token-source.js';
@@ -53,7 +55,7 @@ const MIN_REMAINING_MS = 30_000;
  */
 export class TokenProvider implements TokenSource {
   #settings: EntraSettings;
-  #client: MsalClientApplication | undefined;
+  #client: CredentialClient | undefined;
   #token: (AccessToken & { renewAtMs: number }) | undefined;
   #inflight: Promise<AccessToken> | undefined;
   readonly #options: TokenProviderOptions;
@@ -120,7 +122,7 @@ export class TokenProvider implements TokenSource {
     const logger = this.#options.logger.child({ connectionId: settings.connectionId });
     const startedMs = this.#options.clock.nowMs();
     try {
-      const token = await acquireToken(client, settings);
+      const token = await client.acquire();
       const lifetimeMs = Math.max(0, token.expiresAt.getTime() - token.obtainedAt.getTime());
       // Times come from msal on the wall clock; re-base them on our clock so a ManualClock drives expiry.
       const obtainedAt = new Date(startedMs);
@@ -160,8 +162,8 @@ export class TokenProvider implements TokenSource {
     return margin + jitter;
   }
 
-  #clientFor(settings: EntraSettings): MsalClientApplication {
-    this.#client ??= createMsalClientApplication(settings, {
+  #clientFor(settings: EntraSettings): CredentialClient {
+    this.#client ??= createCredentialClient(settings, {
       logger: this.#options.logger,
       ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }),
     });
@@ -174,7 +176,6 @@ export class TokenProvider implements TokenSource {
  * the wire details. Also used by the doctor with a fresh application (msal's throttle cache, facts A.5).
  */
 export async function acquireToken(client: MsalClientApplication, settings: EntraSettings): Promise<AccessToken> {
-  const context = contextOf(settings);
   const requestedAt = new Date();
   let result: Awaited<ReturnType<typeof client.app.acquireTokenByClientCredential>>;
   try {
@@ -182,7 +183,10 @@ export async function acquireToken(client: MsalClientApplication, settings: Entr
   } catch (error) {
     const correlationId = (error as { correlationId?: unknown } | null)?.correlationId;
     const failure = client.network.takeFailure(typeof correlationId === 'string' ? correlationId : undefined);
-    throw mapMsalError(error, failure, context);
+    const presented = client.assertion?.lastAssertion();
+    const context = contextOf(settings, presented ? [presented] : []);
+    const mapped = mapMsalError(error, failure, context);
+    throw client.assertion ? explainFederationError(mapped, client.assertion, settings.clientId) : mapped;
   }
   if (!result?.accessToken) {
     throw new AppError('ENTRA_TOKEN_ERROR', {
@@ -197,10 +201,19 @@ export async function acquireToken(client: MsalClientApplication, settings: Entr
   };
 }
 
-function contextOf(settings: EntraSettings): { connectionName: string; secretValues: string[] } {
+/** Names the connection, and lists what must be scrubbed from Microsoft's texts: the secret, key or assertion. */
+export function contextOf(
+  settings: EntraSettings,
+  extraSecrets: readonly string[] = [],
+): { connectionName: string; secretValues: string[] } {
   const credential = settings.credential;
-  const secret = credential.kind === 'secret' ? credential.secret : credential.privateKey;
-  return { connectionName: settings.connectionName, secretValues: [secret.reveal()] };
+  const secrets =
+    credential.kind === 'secret'
+      ? [credential.secret.reveal()]
+      : credential.kind === 'certificate'
+        ? [credential.privateKey.reveal()]
+        : [];
+  return { connectionName: settings.connectionName, secretValues: [...secrets, ...extraSecrets] };
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

@@ -16,8 +16,10 @@ import { actionRoutes } from './routes/action-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
+import { consentRoutes } from './routes/consent-routes.js';
 import { directoryRoutes } from './routes/directory-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { permissionRoutes } from './routes/permission-routes.js';
 import { syncRoutes } from './routes/sync-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import type { RouteDeps, ServerDeps } from './server-deps.js';
@@ -135,9 +137,10 @@ export async function buildApp(deps: ServerDeps): Promise<GatehouseApp> {
   await app.register(accountRoutes(routeDeps), { prefix: '/api/v1' });
   await app.register(tokenRoutes(routeDeps), { prefix: '/api/v1' });
   await app.register(auditRoutes(routeDeps), { prefix: '/api/v1' });
-  for (const routes of [connectionRoutes, syncRoutes, directoryRoutes, actionRoutes]) {
+  for (const routes of [connectionRoutes, permissionRoutes, syncRoutes, directoryRoutes, actionRoutes]) {
     await app.register(routes(routeDeps), { prefix: '/api/v1' });
   }
+  await app.register(consentRoutes(routeDeps));
   const hasUi = await registerWebUi(app, deps.webRoot);
   registerNotFound(app, hasUi);
   await app.ready();

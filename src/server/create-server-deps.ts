@@ -1,5 +1,8 @@
+import { ConsentService } from '../consent/consent-service.js';
 import type { Gatehouse } from '../main.js';
+import { createConsentRequestRepository } from '../store/consent-request-repository.js';
 import { createDirectoryRepository } from '../store/directory-repository.js';
+import { consentRedirectUri } from './public-url.js';
 import type { ServerDeps } from './server-deps.js';
 import { trackSyncTotals } from './sync-totals.js';
 
@@ -7,12 +10,17 @@ export interface ServerOptions {
   /** Directory of the built UI; default: none (API only). */
   webRoot?: string;
   trustProxy?: boolean;
+  /** `serve --public-url` (already validated): admin-consent redirects come back to `{publicUrl}/consent/callback`. */
+  publicUrl?: string;
 }
 
 /** Adapts an opened gatehouse to what the server needs (the services behind the routes). */
 export function createServerDeps(gatehouse: Gatehouse, options: ServerOptions = {}): ServerDeps {
   const { store, clock, logger } = gatehouse;
   const syncTotals = trackSyncTotals(gatehouse.sync.events);
+  const redirectUri = options.publicUrl ? consentRedirectUri(options.publicUrl) : undefined;
+  const testConnection = (name: string) =>
+    gatehouse.doctor.test(name, redirectUri ? { consentRedirectUri: redirectUri } : {});
   return {
     accounts: gatehouse.accounts,
     audit: gatehouse.audit,
@@ -29,7 +37,7 @@ export function createServerDeps(gatehouse: Gatehouse, options: ServerOptions = 
     },
     services: {
       connections: gatehouse.connections,
-      testConnection: (name) => gatehouse.doctor.test(name),
+      testConnection,
       async lastSync(connectionName) {
         const [run] = await gatehouse.sync.history(connectionName, 1);
         return run ? { at: run.finishedAt ?? run.startedAt, status: run.status } : undefined;
@@ -38,7 +46,16 @@ export function createServerDeps(gatehouse: Gatehouse, options: ServerOptions = 
       directory: gatehouse.directory,
       directoryReader: createDirectoryRepository(store.db),
       actions: gatehouse.actions,
+      consent: new ConsentService({
+        store: createConsentRequestRepository(store.db),
+        connections: gatehouse.connections,
+        audit: gatehouse.audit,
+        test: testConnection,
+        clock,
+        ...(redirectUri ? { redirectUri } : {}),
+      }),
     },
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   };

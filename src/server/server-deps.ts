@@ -21,6 +21,8 @@ export interface ServerDeps {
   webRoot?: string;
   /** Trust X-Forwarded-* (behind a reverse proxy that terminates https), so cookies get `Secure`. Default false. */
   trustProxy?: boolean;
+  /** `serve --public-url`: where browsers reach this server (admin-consent redirects come back to it). */
+  publicUrl?: string;
 }
 
 /** What each route plugin receives. */

@@ -1,5 +1,6 @@
 import type { ActionService } from '../actions/action-service.js';
 import type { ConnectionService } from '../connections/connection-service.js';
+import type { ConsentService } from '../consent/consent-service.js';
 import type { DirectoryService } from '../directory/directory-service.js';
 import type { DirectoryReader } from '../directory/ports.js';
 import type { DoctorReport } from '../doctor/doctor-report.js';
@@ -20,4 +21,6 @@ export interface ServerServices {
   readonly directory: Pick<DirectoryService, 'checkMembership' | 'members' | 'resolveGroup' | 'resolveUser'>;
   readonly directoryReader: Pick<DirectoryReader, 'listUsers' | 'listGroups' | 'getUser' | 'getGroup' | 'counts'>;
   readonly actions: ActionService;
+  /** The admin-consent round trip (needs `serve --public-url`). */
+  readonly consent?: ConsentService;
 }

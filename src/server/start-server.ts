@@ -21,6 +21,8 @@ export interface StartServerOptions {
   schedulerTickMs?: number;
   /** Job-queue timings (GATEHOUSE_JOB_* variables); defaults suit production. */
   jobTimings?: Partial<JobTimings>;
+  /** The address browsers reach this server at (validated by parsePublicUrl): enables the admin-consent round trip. */
+  publicUrl?: string;
 }
 
 export interface RunningServer {
@@ -59,6 +61,7 @@ export async function startServer(gatehouse: Gatehouse, options: StartServerOpti
     const deps = createServerDeps(gatehouse, {
       webRoot: options.webRoot ?? defaultWebRoot(),
       ...(options.trustProxy ? { trustProxy: true } : {}),
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     });
     const app = await buildApp(deps);
     const host = options.host ?? '127.0.0.1';

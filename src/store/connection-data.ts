@@ -15,6 +15,7 @@ const PER_CONNECTION_TABLES = [
   'sync_pending_removals',
   'sync_runs',
   'sync_state',
+  'consent_requests',
 ] as const;
 
 /** Deletes everything stored for `connectionId` (run it in the transaction that deletes the connection). */

@@ -1,6 +1,7 @@
 import type { AccountSessionsTable, AccountsTable, ApiTokensTable, SetupTokensTable } from './schema/accounts.js';
 import type { AuditLogTable } from './schema/audit.js';
 import type { ConnectionsTable } from './schema/connections.js';
+import type { ConsentRequestsTable } from './schema/consent.js';
 import type {
   DirectoryGroupsTable,
   DirectoryMembershipsTable,
@@ -34,4 +35,5 @@ export interface Database {
   api_tokens: ApiTokensTable;
   setup_tokens: SetupTokensTable;
   audit_log: AuditLogTable;
+  consent_requests: ConsentRequestsTable;
 }

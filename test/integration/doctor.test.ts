@@ -68,6 +68,7 @@ describe('connections test (the doctor) against the emulator with real msal-node
         ['token', 'pass'],
         ['permissions', 'pass'],
         ['graph', 'pass'],
+        ['expiry', 'pass'],
       ],
     );
     assert.deepEqual([...report.grantedRoles].sort(), [...fx.emulator.defaultApp.roles].sort());

@@ -1,6 +1,7 @@
 import { createAccountService } from '../../src/accounts/account-service.js';
 import type { Role } from '../../src/accounts/roles.js';
 import { type Clock, systemClock } from '../../src/core/clock.js';
+import type { Logger } from '../../src/core/logger.js';
 import { buildApp, type GatehouseApp } from '../../src/server/build-app.js';
 import { createServerDeps } from '../../src/server/create-server-deps.js';
 import { SqlAccountRepository } from '../../src/store/account-repository.js';
@@ -40,10 +41,13 @@ export function cookiesFrom(setCookie: string | string[] | undefined): Record<st
  * per role (username = role).
  */
 export async function startTestServer(
-  options: { clock?: Clock; maxLoginFailures?: number; webRoot?: string } = {},
+  options: { clock?: Clock; maxLoginFailures?: number; webRoot?: string; publicUrl?: string; logger?: Logger } = {},
 ): Promise<TestServer> {
   const clock = options.clock ?? systemClock;
-  const fixture = await startGatehouseFixture({ ...(options.clock ? { clock } : {}) });
+  const fixture = await startGatehouseFixture({
+    ...(options.clock ? { clock } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   const accounts = createAccountService({
     repository: new SqlAccountRepository(fixture.gatehouse.store.db),
     clock,
@@ -53,7 +57,10 @@ export async function startTestServer(
   for (const role of ['admin', 'operator', 'viewer'] as const) {
     await accounts.createAccount({ username: role, password: PASSWORD, role });
   }
-  const deps = createServerDeps(fixture.gatehouse, options.webRoot ? { webRoot: options.webRoot } : {});
+  const deps = createServerDeps(fixture.gatehouse, {
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+  });
   const app = await buildApp({ ...deps, accounts });
   return {
     app,

@@ -28,7 +28,7 @@ export function registerConnectionTestCommand(connections: Command, ctx: CliCont
     });
 }
 
-function parseCapabilities(values: readonly string[]): CapabilityName[] {
+export function parseCapabilities(values: readonly string[]): CapabilityName[] {
   const names = values
     .flatMap((value) => value.split(','))
     .map((value) => value.trim())

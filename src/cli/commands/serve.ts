@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { AppError } from '../../core/errors.js';
 import { jobTimingsFromEnv } from '../../jobs/job-timings-env.js';
+import { parsePublicUrl } from '../../server/public-url.js';
 import { startServer } from '../../server/start-server.js';
 import type { CliContext } from '../cli-context.js';
 
@@ -35,7 +36,13 @@ export function registerServeCommand(program: Command, ctx: CliContext): Command
     .option('--host <host>', 'address to listen on (loopback unless told otherwise)', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8080')
     .option('--trust-proxy', 'behind a reverse proxy that terminates https: trust X-Forwarded-* (Secure cookies)')
-    .action(async (options: { host: string; port: string; trustProxy?: boolean }) => {
+    .option(
+      '--public-url <url>',
+      'the https address browsers use to reach gatehouse (env GATEHOUSE_PUBLIC_URL): enables the admin-consent round trip at /consent/callback',
+      ctx.io.env.GATEHOUSE_PUBLIC_URL,
+    )
+    .action(async (options: { host: string; port: string; trustProxy?: boolean; publicUrl?: string }) => {
+      const publicUrl = options.publicUrl ? parsePublicUrl(options.publicUrl) : undefined;
       const gatehouse = await ctx.gatehouse();
       const server = await startServer(gatehouse, {
         host: options.host,
@@ -43,6 +50,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): Command
         ...(ctx.io.env.GATEHOUSE_DATABASE_URL ? { databaseUrl: ctx.io.env.GATEHOUSE_DATABASE_URL } : {}),
         ...(ctx.io.env.GATEHOUSE_DATABASE_SCHEMA ? { databaseSchema: ctx.io.env.GATEHOUSE_DATABASE_SCHEMA } : {}),
         ...(options.trustProxy ? { trustProxy: true } : {}),
+        ...(publicUrl ? { publicUrl } : {}),
         jobTimings: jobTimingsFromEnv(ctx.io.env),
       });
       const out = ctx.output();

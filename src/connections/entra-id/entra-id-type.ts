@@ -1,5 +1,5 @@
-import { AppError } from '../../core/errors.js';
 import type { ConnectionType } from '../connection-type.js';
+import { assertOneCredential } from './credential-kind.js';
 import {
   HINTS,
   validateClientCertificate,
@@ -10,11 +10,13 @@ import {
   validateSecretExpiresOn,
   validateTenantId,
 } from './entra-id-rules.js';
+import { SECRETLESS_HINTS, validateClientAssertionFile, validateManagedIdentity } from './secretless-rules.js';
 
 /** The EntraID connection type (product.md section 3): client-credentials access to one Entra ID tenant. */
 export const entraIdType: ConnectionType = {
   name: 'EntraID',
-  description: 'Microsoft Entra ID app registration (client credentials: secret or certificate)',
+  description:
+    'Microsoft Entra ID app registration (client credentials: secret, certificate, federated token file or managed identity)',
   parameters: [
     {
       key: 'TenantID',
@@ -47,6 +49,22 @@ export const entraIdType: ConnectionType = {
       secret: true,
       hint: HINTS.ClientCertificate,
       validate: validateClientCertificate,
+    },
+    {
+      key: 'ClientAssertionFile',
+      label: 'Federated token file (workload identity federation)',
+      required: false,
+      secret: false,
+      hint: SECRETLESS_HINTS.ClientAssertionFile,
+      validate: validateClientAssertionFile,
+    },
+    {
+      key: 'ManagedIdentity',
+      label: 'Managed identity (system or user)',
+      required: false,
+      secret: false,
+      hint: SECRETLESS_HINTS.ManagedIdentity,
+      validate: validateManagedIdentity,
     },
     {
       key: 'Cloud',
@@ -82,20 +100,7 @@ export const entraIdType: ConnectionType = {
     },
   ],
   validateKeys(keys) {
-    const hasSecret = keys.has('ClientSecret');
-    const hasCertificate = keys.has('ClientCertificate');
-    if (!hasSecret && !hasCertificate) {
-      throw new AppError('CONNECTION_MISSING_PARAMETER', {
-        message: `An EntraID connection needs ClientSecret (${HINTS.ClientSecret}) or ClientCertificate.`,
-        details: { key: 'ClientSecret', oneOf: ['ClientSecret', 'ClientCertificate'] },
-      });
-    }
-    if (hasSecret && hasCertificate) {
-      throw new AppError('CONNECTION_INVALID_PARAMETER', {
-        message: 'Give either ClientSecret or ClientCertificate, not both.',
-        hint: 'Remove one of them (`gatehouse connections update NAME --unset ClientSecret`).',
-        details: { key: 'ClientCertificate', oneOf: ['ClientSecret', 'ClientCertificate'] },
-      });
-    }
+    // Exactly one credential kind per connection (product.md section 9.4).
+    assertOneCredential(keys, HINTS.ClientSecret);
   },
 };

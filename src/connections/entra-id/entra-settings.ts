@@ -1,7 +1,11 @@
 import type { Secret } from '../../core/secret.js';
 import type { CloudName } from './clouds.js';
 
-/** How the app proves who it is: the secret Value, or a certificate whose private key signs a client assertion. */
+/**
+ * How the app proves who it is: the secret Value, a certificate whose private key signs a client assertion, a
+ * federated token read from a file at every request (workload identity federation), or the Azure host's managed
+ * identity (product.md section 9.4).
+ */
 export type EntraCredential =
   | { readonly kind: 'secret'; readonly secret: Secret }
   | {
@@ -15,6 +19,16 @@ export type EntraCredential =
       /** Hex SHA-1 of the DER certificate (the portal shows this one). */
       readonly thumbprintSha1: string;
       readonly notAfter: Date;
+    }
+  | {
+      readonly kind: 'assertionFile';
+      /** Absolute path of the token file, or `env:NAME` (the path is that variable's value at request time). */
+      readonly path: string;
+    }
+  | {
+      readonly kind: 'managedIdentity';
+      /** `user`: the user-assigned identity whose client id is the connection's ClientID. */
+      readonly identity: 'system' | 'user';
     };
 
 /**

@@ -5,6 +5,7 @@ import { type Connection, findParameter } from '../connection.js';
 import type { SecretCipher } from '../ports.js';
 import { parseClientCertificate } from './client-certificate.js';
 import { CLOUDS, type CloudName } from './clouds.js';
+import { CREDENTIAL_KEYS } from './credential-kind.js';
 import type { EntraCredential, EntraSettings } from './entra-settings.js';
 
 function plain(connection: Connection, key: string): string | undefined {
@@ -35,9 +36,21 @@ function credentialOf(connection: Connection, cipher: SecretCipher): { credentia
       envelope: certificate.envelope,
     };
   }
+  // The secretless kinds are plain values: what changes the credential is the path or the identity kind.
+  const assertionFile = plain(connection, 'ClientAssertionFile');
+  if (assertionFile) {
+    return { credential: { kind: 'assertionFile', path: assertionFile }, envelope: `assertionFile:${assertionFile}` };
+  }
+  const managedIdentity = plain(connection, 'ManagedIdentity');
+  if (managedIdentity === 'system' || managedIdentity === 'user') {
+    return {
+      credential: { kind: 'managedIdentity', identity: managedIdentity },
+      envelope: `managedIdentity:${managedIdentity}`,
+    };
+  }
   throw new AppError('CONNECTION_MISSING_PARAMETER', {
-    message: `Connection '${connection.name}' has neither ClientSecret nor ClientCertificate.`,
-    details: { connection: connection.name, oneOf: ['ClientSecret', 'ClientCertificate'] },
+    message: `Connection '${connection.name}' has no credential (ClientSecret, ClientCertificate, ClientAssertionFile or ManagedIdentity).`,
+    details: { connection: connection.name, oneOf: [...CREDENTIAL_KEYS] },
   });
 }
 

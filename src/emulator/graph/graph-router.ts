@@ -2,6 +2,7 @@ import type { DirectoryState } from '../directory-state.js';
 import type { EmulatorRequest } from '../emulator-http.js';
 import type { TenantIdentity } from '../tenant-identity.js';
 import type { AccessTokenClaims } from '../token-signer.js';
+import { type ApplicationDirectory, applicationRoute } from './application-routes.js';
 import { deltaQuery } from './delta-query.js';
 import type { DeltaSettings } from './delta-settings.js';
 import { GraphContext, type RouteResult } from './graph-context.js';
@@ -24,6 +25,8 @@ export interface RouteDeps {
   readonly tenant: TenantIdentity;
   readonly delta: DeltaSettings;
   readonly canManagePrivileged: (clientId: string) => boolean;
+  /** App registrations with their credentials (`/applications`), for expiry reads. */
+  readonly applications?: ApplicationDirectory;
 }
 
 /** `/delta` is a shortcut for `/microsoft.graph.delta`, which the SDKs send (https://learn.microsoft.com/graph/delta-query-groups). */
@@ -87,6 +90,8 @@ export function routeGraph(
     if ((sub === 'memberOf' || sub === 'transitiveMemberOf') && method === 'GET')
       return listMemberOf(ctx, 'directoryObjects', id, sub === 'transitiveMemberOf', fourth);
   }
+  const application = deps.applications ? applicationRoute(ctx, segments, deps.applications) : undefined;
+  if (application) return application;
   // Report the first segment Graph would not know (e.g. a `/v1.0` left inside a $batch URL).
   const known = ['organization', 'users', 'groups', 'directoryObjects'].includes(root ?? '');
   throw graphErrors.noRoute(known ? path : `/${root ?? ''}`);

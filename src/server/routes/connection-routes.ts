@@ -3,6 +3,7 @@ import type { Connection } from '../../connections/connection.js';
 import type { ConnectionChange } from '../../connections/connection-service.js';
 import { exportConnection, importConnection } from '../../connections/connection-transfer.js';
 import { toConnectionView } from '../../connections/connection-view.js';
+import { credentialExpiryOf } from '../../connections/credential-expiry-view.js';
 import { createPassphraseBox } from '../../crypto/passphrase-box.js';
 import type { RouteDeps } from '../server-deps.js';
 import {
@@ -39,7 +40,12 @@ const ImportBody = Type.Object({
 /** The public view (no secret values); arrays copied so the response schema's mutable types fit. */
 function connectionJson(connection: Connection) {
   const { tokenState, ...view } = toConnectionView(connection);
-  return { ...view, ...(tokenState ? { tokenState: { ...tokenState, roles: [...(tokenState.roles ?? [])] } } : {}) };
+  const credentialExpiry = credentialExpiryOf(connection);
+  return {
+    ...view,
+    ...(credentialExpiry ? { credentialExpiry } : {}),
+    ...(tokenState ? { tokenState: { ...tokenState, roles: [...(tokenState.roles ?? [])] } } : {}),
+  };
 }
 
 function changeJson(change: ConnectionChange) {

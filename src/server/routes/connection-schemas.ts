@@ -13,6 +13,17 @@ export const ParameterViewSchema = Type.Union([
   }),
 ]);
 
+export const CredentialExpirySchema = Type.Object(
+  {
+    expiresAt: Type.String(),
+    source: Type.Union([Type.Literal('graph'), Type.Literal('certificate'), Type.Literal('SecretExpiresOn')]),
+    credential: Type.Union([Type.Literal('secret'), Type.Literal('certificate')]),
+    name: Type.Optional(Type.String()),
+    keyId: Type.Optional(Type.String()),
+  },
+  { description: 'When the secret or certificate in use expires: read from Graph at the last test, or a fallback.' },
+);
+
 export const ConnectionViewSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -27,8 +38,10 @@ export const ConnectionViewSchema = Type.Object({
       at: Type.String(),
       code: Type.Optional(Type.String()),
       message: Type.Optional(Type.String()),
+      credentialExpiry: Type.Optional(CredentialExpirySchema),
     }),
   ),
+  credentialExpiry: Type.Optional(CredentialExpirySchema),
   tokenState: Type.Optional(
     Type.Object({
       acquiredAt: Type.Optional(Type.String()),
@@ -86,6 +99,7 @@ export const TestReportSchema = Type.Object({
     Type.Object({ ok: Type.Boolean(), missing: Type.Array(Type.String()) }, { additionalProperties: true }),
   ),
   tokenExpiresAt: Type.Optional(Type.String()),
+  credentialExpiry: Type.Optional(CredentialExpirySchema),
 });
 
 export const ConnectionName = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) });

@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { ApiError, enc, patch, post } from './api.js';
+import { CREDENTIAL_KINDS, type CredentialKey, CredentialKindPicker } from './credential-kind-picker.js';
 import { ErrorMessage } from './error-message.js';
 import { findSpec, parameterWarnings } from './parameter-warnings.js';
 import { TestReportView } from './test-report.js';
@@ -58,6 +59,15 @@ export function ConnectionDialog({ types, connection, onClose, onSaved }: Connec
       specs.find((s) => !used.has(s.key.toLowerCase()) && s.required) ??
       specs.find((s) => !used.has(s.key.toLowerCase()));
     setRows([...rows, { id: nextRowId++, key: suggestion?.key ?? '', value: '', stored: false }]);
+  }
+
+  /** Keeps exactly one credential row: the chosen kind's (product.md 9.4). */
+  function chooseCredential(key: CredentialKey) {
+    const others = new Set(CREDENTIAL_KINDS.map((k) => k.key.toLowerCase()).filter((k) => k !== key.toLowerCase()));
+    const kept = rows.filter((row) => !others.has(row.key.trim().toLowerCase()));
+    const has = kept.some((row) => row.key.trim().toLowerCase() === key.toLowerCase());
+    const value = key === 'ManagedIdentity' ? 'system' : '';
+    setRows(has ? kept : [...kept, { id: nextRowId++, key, value, stored: false }]);
   }
 
   function updateRow(id: number, change: Partial<Row>) {
@@ -158,6 +168,9 @@ export function ConnectionDialog({ types, connection, onClose, onSaved }: Connec
             ))}
           </select>
         </div>
+        {typeName === 'EntraID' ? (
+          <CredentialKindPicker keys={rows.map((r) => r.key)} onChoose={chooseCredential} />
+        ) : null}
         <fieldset className="parameters">
           <legend>Parameters</legend>
           <datalist id={`${formId}-keys`}>

@@ -31,6 +31,9 @@ function health(connection: ConnectionView) {
 }
 
 function secretExpiry(connection: ConnectionView): string {
+  // The server's view: read from Graph at the last test when it could, else SecretExpiresOn or the certificate.
+  const known = connection.credentialExpiry;
+  if (known) return `${known.expiresAt.slice(0, 10)}${known.source === 'graph' ? ' (from Entra)' : ''}`;
   const declared = connection.parameters.find((p) => p.key === 'SecretExpiresOn');
   if (declared && !declared.secret) return declared.value;
   const certificate = connection.parameters.find((p) => p.key === 'ClientCertificate');

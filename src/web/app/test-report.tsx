@@ -1,9 +1,13 @@
-import type { TestReport } from './types.js';
+import { PermissionPlanView } from './permission-plan.js';
+import type { PermissionPlanView as Plan, TestReport } from './types.js';
 
 const STATUS_LABEL = { pass: 'passed', fail: 'failed', warn: 'warning', skip: 'skipped' } as const;
 
 /** The doctor's checks, in order, each with what to do when it did not pass. */
 export function TestReportView({ report }: { report: TestReport }) {
+  const plan = report.checks.find((c) => c.id === 'permissions' && c.status !== 'pass')?.details?.plan as
+    | Plan
+    | undefined;
   return (
     <section className="test-report" aria-label={`Test of ${report.connection}`}>
       <h3>
@@ -24,6 +28,7 @@ export function TestReportView({ report }: { report: TestReport }) {
       {report.grantedRoles.length > 0 ? (
         <p className="muted">Application permissions granted: {report.grantedRoles.join(', ')}</p>
       ) : null}
+      {plan ? <PermissionPlanView plan={plan} /> : null}
     </section>
   );
 }

@@ -32,6 +32,18 @@ export interface TestCheck {
   code?: string;
   message: string;
   hint?: string;
+  details?: Record<string, unknown>;
+}
+
+/** `GET /connections/{name}/permissions` and the failing permissions check's `details.plan` (product.md 9.3). */
+export interface PermissionPlanView {
+  connection: string;
+  clientId: string;
+  capabilities: string[];
+  permissions: { value: string; id: string; type: 'Role'; granted: boolean; neededBy: string[] }[];
+  requiredResourceAccess: { resourceAppId: string; resourceAccess: { id: string; type: 'Role' }[] }[];
+  adminConsentUrl: string | null;
+  commands: { azureCli: string[]; powershell: string[] };
 }
 
 export interface TestReport {
@@ -54,6 +66,12 @@ export interface ConnectionView {
   tokenState?: { acquiredAt?: string; expiresAt?: string; roles?: string[]; lastErrorCode?: string };
   lastSync?: { at: string; status: string };
   secretExpiresOn?: string;
+  credentialExpiry?: {
+    expiresAt: string;
+    source: 'graph' | 'certificate' | 'SecretExpiresOn';
+    credential: 'secret' | 'certificate';
+    name?: string;
+  };
 }
 
 export interface ConnectionChange {
