@@ -186,7 +186,11 @@ export class SyncService {
       run.status = 'failed';
       run.errorCode = failure.code;
       run.finishedAt = this.clock.now().toISOString();
-      run.report = { ...run.report, status: 'failed', errors: [{ code: failure.code, message: failure.message }] };
+      run.report = {
+        ...run.report,
+        status: 'failed',
+        errors: [{ code: failure.code, message: failure.message, hint: failure.hint }],
+      };
       await this.options.store.saveRun(run).catch(() => {});
       throw failure;
     } finally {
