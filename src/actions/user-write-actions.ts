@@ -40,6 +40,7 @@ function explainConflict(error: unknown, input: { userPrincipalName: string; mai
   return new AppError('GRAPH_CONFLICT', {
     message: `Another object already has ${property} '${value ?? ''}'.`,
     hint: `Choose another ${property}; \`gatehouse users get NAME ${input.userPrincipalName}\` shows the existing user.`,
+    uiHint: `Choose another ${property}; search for '${input.userPrincipalName}' on the Identities page to see the existing user.`,
     details: { ...error.details, property },
     cause: error,
   });

@@ -30,6 +30,11 @@ export function createServerDeps(gatehouse: Gatehouse, options: ServerOptions = 
     services: {
       connections: gatehouse.connections,
       testConnection: (name) => gatehouse.doctor.test(name),
+      testDraft: (input) =>
+        gatehouse.doctor.testDraft(
+          async () => (await gatehouse.connections.draft(input)).connection,
+          input.name?.trim() || input.connection || 'new connection',
+        ),
       async lastSync(connectionName) {
         const [run] = await gatehouse.sync.history(connectionName, 1);
         return run ? { at: run.finishedAt ?? run.startedAt, status: run.status } : undefined;
