@@ -21,6 +21,17 @@ export const ENABLE_DISABLE_USERS = [
   ['User.ReadWrite.All'],
   ['Directory.ReadWrite.All'],
 ] as const;
+/**
+ * Setting another user's passwordProfile app-only: User-PasswordProfile.ReadWrite.All is the least privileged
+ * permission (User.ReadWrite.All alone does not cover passwords), and the app also needs a directory role such as User
+ * Administrator (Privileged Authentication Administrator for admins):
+ * https://learn.microsoft.com/graph/api/user-update#permissions
+ */
+export const RESET_PASSWORDS = [
+  ['User-PasswordProfile.ReadWrite.All', 'User.Read.All'],
+  ['User.ReadWrite.All'],
+  ['Directory.ReadWrite.All'],
+] as const;
 export const WRITE_GROUP_MEMBERS = [
   ['GroupMember.ReadWrite.All'],
   ['Group.ReadWrite.All'],
