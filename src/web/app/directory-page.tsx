@@ -30,6 +30,7 @@ export function DirectoryPage() {
   const [counts, setCounts] = useState<{ users: number; groups: number; memberships: number }>();
   const [selectedGroup, setSelectedGroup] = useState<Group>();
   const [error, setError] = useState<unknown>();
+  const [searched, setSearched] = useState('');
 
   const load = useCallback(
     async (text: string) => {
@@ -40,6 +41,7 @@ export function DirectoryPage() {
         setCounts(await get(`/directory/${enc(name)}/counts`));
         setUsers(await get<User[]>(`/directory/${enc(name)}/users?${query}`));
         setGroups(await get<Group[]>(`/directory/${enc(name)}/groups?${query}`));
+        setSearched(text.trim());
       } catch (caught) {
         setError(caught);
       }
@@ -98,29 +100,39 @@ export function DirectoryPage() {
               <button type="submit">Search</button>
             </form>
           </div>
-          {tab === 'users' ? (
-            <table className="list">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">User principal name</th>
-                  <th scope="col">Mail</th>
-                  <th scope="col">Department</th>
-                  <th scope="col">Enabled</th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.map((u) => (
-                  <tr key={u.id}>
-                    <th scope="row">{u.displayName}</th>
-                    <td>{u.userPrincipalName}</td>
-                    <td>{u.mail ?? ''}</td>
-                    <td>{u.department ?? ''}</td>
-                    <td>{u.accountEnabled ? 'yes' : 'no'}</td>
+          {counts && counts.users + counts.groups === 0 ? (
+            <p className="empty">
+              The local copy is empty: run a sync on the <a href={`/sync?connection=${enc(name)}`}>Sync page</a>.
+            </p>
+          ) : (tab === 'users' ? users : groups).length === 0 ? (
+            <p className="empty" role="status">
+              {searched ? `No ${tab} match “${searched}”.` : `No ${tab} in the local copy.`}
+            </p>
+          ) : tab === 'users' ? (
+            <div className="table-wrap">
+              <table className="list">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">User principal name</th>
+                    <th scope="col">Mail</th>
+                    <th scope="col">Department</th>
+                    <th scope="col">Enabled</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {users.map((u) => (
+                    <tr key={u.id}>
+                      <th scope="row">{u.displayName}</th>
+                      <td>{u.userPrincipalName}</td>
+                      <td>{u.mail ?? ''}</td>
+                      <td>{u.department ?? ''}</td>
+                      <td>{u.accountEnabled ? 'yes' : 'no'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           ) : (
             <div className="columns">
               <ul className="group-list" aria-label="Groups">

@@ -37,6 +37,8 @@ export interface TestCheck {
 export interface TestReport {
   connection: string;
   ok: boolean;
+  testedAt?: string;
+  tokenExpiresAt?: string;
   checks: TestCheck[];
   grantedRoles: string[];
   capabilities: Record<string, { ok: boolean; missing: string[] }>;
