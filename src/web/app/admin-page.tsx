@@ -3,6 +3,7 @@ import { del, enc, get, patch, post } from './api.js';
 import { ErrorMessage } from './error-message.js';
 import { SecretOnce } from './secret-once.js';
 import { AskDialog } from './small-dialogs.js';
+import { TableWrap } from './table-wrap.js';
 import type { Me, Role } from './types.js';
 
 interface Account {
@@ -115,7 +116,7 @@ export function AdminPage({ me }: { me: Me }) {
         </AskDialog>
       ) : null}
       <h2>Accounts</h2>
-      <div className="table-wrap">
+      <TableWrap label="Accounts">
         <table className="list">
           <thead>
             <tr>
@@ -167,7 +168,7 @@ export function AdminPage({ me }: { me: Me }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       <form className="inline-form" onSubmit={createAccount} aria-label="New account">
         <label>
           User name
@@ -204,7 +205,7 @@ export function AdminPage({ me }: { me: Me }) {
       {tokens.length === 0 ? (
         <p className="empty">No API tokens yet: create one below for a script or workflow.</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="API tokens">
           <table className="list">
             <thead>
               <tr>
@@ -241,7 +242,7 @@ export function AdminPage({ me }: { me: Me }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       <form className="inline-form" onSubmit={createToken} aria-label="New API token">
         <label>

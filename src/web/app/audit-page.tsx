@@ -2,6 +2,7 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { get } from './api.js';
 import { ErrorMessage } from './error-message.js';
 import { localTime } from './local-time.js';
+import { TableWrap } from './table-wrap.js';
 
 interface AuditEvent {
   id: string;
@@ -61,7 +62,7 @@ export function AuditPage() {
           {filtered ? 'No audit events match this filter.' : 'Nothing has been audited yet.'}
         </p>
       ) : null}
-      <div className="table-wrap">
+      <TableWrap label="Audit events">
         <table className="list">
           <thead>
             <tr>
@@ -96,7 +97,7 @@ export function AuditPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {events && events.length > 0 && events.length % 100 === 0 ? (
         <button type="button" onClick={() => load(filter, events[events.length - 1]?.id)}>
           Older events

@@ -4,6 +4,7 @@ import { ConnectionPicker, useSelectedConnection } from './connection-picker.js'
 import { ErrorMessage } from './error-message.js';
 import { GroupMembers } from './group-members.js';
 import { MembershipChecker } from './membership-checker.js';
+import { TableWrap } from './table-wrap.js';
 
 interface User {
   id: string;
@@ -73,19 +74,21 @@ export function DirectoryPage() {
             </p>
           ) : null}
           <MembershipChecker connection={name} />
-          <div className="toolbar" role="tablist" aria-label="Directory objects">
-            {(['groups', 'users'] as const).map((t) => (
-              <button
-                key={t}
-                type="button"
-                role="tab"
-                aria-selected={tab === t}
-                className={tab === t ? 'primary' : undefined}
-                onClick={() => setTab(t)}
-              >
-                {t === 'users' ? `Users (${users.length})` : `Groups (${groups.length})`}
-              </button>
-            ))}
+          <div className="toolbar directory-toolbar">
+            <div className="toolbar" role="tablist" aria-label="Directory objects">
+              {(['groups', 'users'] as const).map((t) => (
+                <button
+                  key={t}
+                  type="button"
+                  role="tab"
+                  aria-selected={tab === t}
+                  className={tab === t ? 'primary' : undefined}
+                  onClick={() => setTab(t)}
+                >
+                  {t === 'users' ? `Users (${users.length})` : `Groups (${groups.length})`}
+                </button>
+              ))}
+            </div>
             <form onSubmit={submit} className="search">
               <label htmlFor="directory-search" className="visually-hidden">
                 Search
@@ -109,7 +112,7 @@ export function DirectoryPage() {
               {searched ? `No ${tab} match “${searched}”.` : `No ${tab} in the local copy.`}
             </p>
           ) : tab === 'users' ? (
-            <div className="table-wrap">
+            <TableWrap label="Users">
               <table className="list">
                 <thead>
                   <tr>
@@ -132,7 +135,7 @@ export function DirectoryPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           ) : (
             <div className="columns">
               <ul className="group-list" aria-label="Groups">

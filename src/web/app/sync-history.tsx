@@ -1,6 +1,7 @@
 import { Fragment } from 'react';
 import { localTime } from './local-time.js';
 import { counts, type RunRecord, statusLabel } from './sync-types.js';
+import { TableWrap } from './table-wrap.js';
 
 /** Past runs, newest first; a failed run shows what went wrong and what to do across the row's width. */
 export function SyncHistory({ history, onReport }: { history: RunRecord[]; onReport: (run: RunRecord) => void }) {
@@ -8,7 +9,7 @@ export function SyncHistory({ history, onReport }: { history: RunRecord[]; onRep
     return <p className="empty">No sync has run for this connection yet.</p>;
   }
   return (
-    <div className="table-wrap">
+    <TableWrap label="Sync history">
       <table className="list" aria-label="Sync history">
         <thead>
           <tr>
@@ -58,6 +59,6 @@ export function SyncHistory({ history, onReport }: { history: RunRecord[]; onRep
           })}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
