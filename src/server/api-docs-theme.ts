@@ -21,10 +21,30 @@ const CSS = `
 .swagger-ui :focus-visible { outline: 3px solid #2b6cd4; outline-offset: 1px; }
 `;
 
+// The plugin puts our logo in Swagger UI's top bar but leaves that link pointing at swagger.io: send it (and a text
+// link for screen readers) back to the console instead.
+const JS = `
+(function () {
+  function relink() {
+    var link = document.querySelector('#swagger-ui .topbar .topbar-wrapper > a.link');
+    if (!link || link.getAttribute('href') === '/connections') return false;
+    link.setAttribute('href', '/connections');
+    link.removeAttribute('target');
+    link.setAttribute('aria-label', 'gatehouse: back to the console');
+    return true;
+  }
+  var tries = 0;
+  var timer = setInterval(function () {
+    if (relink() || ++tries > 100) clearInterval(timer);
+  }, 100);
+})();
+`;
+
 export const API_DOCS_THEME = {
   theme: {
     title: 'gatehouse API',
     css: [{ filename: 'gatehouse.css', content: CSS }],
+    js: [{ filename: 'gatehouse.js', content: JS }],
     favicon: [
       { filename: 'favicon.svg', rel: 'icon', type: 'image/svg+xml', sizes: 'any', content: Buffer.from(FAVICON) },
     ],
