@@ -57,7 +57,9 @@ function parseThreshold(text: string, policy: SyncPolicy): SyncPolicy {
   const match = /^(\d+)(%?)$/.exec(text.trim());
   const value = Number(match?.[1]);
   if (!match || !Number.isInteger(value) || (match[2] === '%' && value > 100)) {
-    throw new AppError('SYNC_INVALID_POLICY', { message: `The delete threshold '${text}' is not a number of objects (N) or a share (N%).` });
+    throw new AppError('SYNC_INVALID_POLICY', {
+      message: `The delete threshold '${text}' is not a number of objects (N) or a share (N%).`,
+    });
   }
   return match[2] === '%' ? { ...policy, deleteThresholdPercent: value } : { ...policy, deleteThresholdCount: value };
 }
