@@ -27,6 +27,10 @@ function newestSourceMs(dir: string): number {
 
 /** The built UI (dist/web); builds it with vite when missing or older than its sources (never tests a stale UI). */
 export function ensureWebBuild(): string {
+  // GATEHOUSE_TEST_WEB_ROOT runs the browser tests against another build, e.g. the UI before a fix, to watch the
+  // tests of that fix fail.
+  const override = process.env.GATEHOUSE_TEST_WEB_ROOT?.trim();
+  if (override) return override;
   const webRoot = join(process.cwd(), 'dist', 'web');
   const index = join(webRoot, 'index.html');
   const stale = !existsSync(index) || statSync(index).mtimeMs < newestSourceMs(join(process.cwd(), 'src', 'web'));
