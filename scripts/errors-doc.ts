@@ -22,7 +22,7 @@ export function renderErrorsDoc(catalogue: Readonly<Record<string, ErrorSpec>> =
     '`{"error":{"code","message","hint","details"}}`) and exits with the exit code below (2 = bad usage or input,',
     '1 = the operation failed). The REST API answers with the HTTP status below and',
     '`{"error":{"code","message","hint","details","requestId"}}`. Codes are a contract: they are added, never renamed.',
-    'Where the CLI\'s hint names commands or flags, the web console and the REST API give the same advice in their own',
+    "Where the CLI's hint names commands or flags, the web console and the REST API give the same advice in their own",
     'words (pages and buttons, or the request field): shown below as "Console and REST".',
     '',
     '| code | HTTP | exit | message | hint |',
