@@ -7,7 +7,10 @@ const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ')
 /** docs/errors.md: every code of the catalogue with its HTTP status, CLI exit code, message and hint. */
 export function renderErrorsDoc(catalogue: Readonly<Record<string, ErrorSpec>> = ERROR_CATALOGUE): string {
   const rows = Object.entries(catalogue).map(
-    ([code, spec]) => `| \`${code}\` | ${spec.status} | ${spec.exit} | ${cell(spec.message)} | ${cell(spec.hint)} |`,
+    ([code, spec]) =>
+      `| \`${code}\` | ${spec.status} | ${spec.exit} | ${cell(spec.message)} | ${cell(spec.hint)}${
+        spec.uiHint ? `<br>**Console and REST:** ${cell(spec.uiHint)}` : ''
+      } |`,
   );
   return [
     '# Error codes',
@@ -19,6 +22,8 @@ export function renderErrorsDoc(catalogue: Readonly<Record<string, ErrorSpec>> =
     '`{"error":{"code","message","hint","details"}}`) and exits with the exit code below (2 = bad usage or input,',
     '1 = the operation failed). The REST API answers with the HTTP status below and',
     '`{"error":{"code","message","hint","details","requestId"}}`. Codes are a contract: they are added, never renamed.',
+    "Where the CLI's hint names commands or flags, the web console and the REST API give the same advice in their own",
+    'words (pages and buttons, or the request field): shown below as "Console and REST".',
     '',
     '| code | HTTP | exit | message | hint |',
     '|---|---|---|---|---|',

@@ -33,6 +33,11 @@ export interface ActionDefinition<I extends TSchema = TSchema, O extends TSchema
   readonly output: O;
   /** Which object the action concerns, for the audit log and error messages. */
   auditOf(input: Static<I>, output?: Static<O>): AuditSummary;
+  /**
+   * Why Entra may refuse this write although the app holds the permissions, when that is not the usual "protected
+   * object" (an administrator, a role-assignable group): e.g. password resets also need a directory role.
+   */
+  readonly refusedDespitePermissions?: { readonly message: string; readonly hint: string };
   /** Whether this particular call writes (graph.request decides per call; the others are fixed). */
   writes?(input: Static<I>): boolean;
   run(context: ActionContext, input: Static<I>): Promise<Static<O>>;

@@ -21,6 +21,15 @@ export async function explainForbidden(
   }
   const roles = await connection.grantedRoles().catch(() => undefined);
   if (roles !== undefined && satisfies(roles, action.permissions) && action.write) {
+    const special = action.refusedDespitePermissions;
+    if (special) {
+      return new AppError('GRAPH_PROTECTED_OBJECT', {
+        message: `Entra refused ${action.name} on '${target ?? 'the object'}': ${special.message}`,
+        hint: special.hint,
+        details: { ...error.details, action: action.name, grantedRoles: roles },
+        cause: error,
+      });
+    }
     return new AppError('GRAPH_PROTECTED_OBJECT', {
       message: `Entra refused ${action.name} on '${target ?? 'the object'}' although the app holds ${describeSets(action.permissions)}: the object is protected (an administrator or a role-assignable group).`,
       hint: 'Entra lets only a caller with a suitable directory role (e.g. Privileged Authentication Administrator or User Administrator for admins, RoleManagement.ReadWrite.Directory for role-assignable groups) change it. Change it in the Azure portal, or grant the app such a role.',

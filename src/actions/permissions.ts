@@ -12,6 +12,12 @@ export const WRITE_USERS = permissionSets('writeUsers');
 /** Delete reads the user first (to refresh the local directory by id), hence a user read with DeleteRestore. */
 export const DELETE_USERS = permissionSets('deleteUsers', 'readUsers');
 export const ENABLE_DISABLE_USERS = permissionSets('enableDisableUsers', 'readUsers');
+/**
+ * Setting another user's passwordProfile app-only: User-PasswordProfile.ReadWrite.All is the least privileged
+ * permission, and the app also needs a directory role such as User Administrator (Privileged Authentication
+ * Administrator for admins): https://learn.microsoft.com/graph/api/user-update#permissions
+ */
+export const RESET_PASSWORDS = permissionSets('resetPasswords', 'readUsers');
 export const WRITE_GROUP_MEMBERS = permissionSets('writeGroupMembers');
 
 /** Whether the granted roles satisfy at least one of the sets. */

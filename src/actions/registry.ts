@@ -4,7 +4,14 @@ import { groupAddMember, groupRemoveMember } from './group-membership-actions.js
 import { groupGet, groupList, groupMembers } from './group-read-actions.js';
 import { membershipCheck } from './membership-check-action.js';
 import { userGet, userGroups, userList } from './user-read-actions.js';
-import { userCreate, userDelete, userDisable, userEnable, userUpdate } from './user-write-actions.js';
+import {
+  userCreate,
+  userDelete,
+  userDisable,
+  userEnable,
+  userResetPassword,
+  userUpdate,
+} from './user-write-actions.js';
 
 /** Every action, in the order docs and lists show them. Names are a contract: add, never rename. */
 export const ACTIONS: readonly ActionDefinition[] = [
@@ -15,6 +22,7 @@ export const ACTIONS: readonly ActionDefinition[] = [
   userDisable,
   userEnable,
   userDelete,
+  userResetPassword,
   userGroups,
   groupList,
   groupGet,

@@ -47,6 +47,7 @@ export async function getGroup(graph: GraphApi, group: string): Promise<Group> {
     throw new AppError('GRAPH_NOT_FOUND', {
       message: `No group is named '${group}' in the tenant.`,
       hint: 'Give the group object id or its exact displayName (`gatehouse groups list NAME --search TEXT`).',
+      uiHint: 'Pick the group from the list, or give its object id or exact displayName.',
     });
   }
   if (others.length > 0) {

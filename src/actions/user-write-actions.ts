@@ -3,7 +3,7 @@ import { AppError, isAppError } from '../core/errors.js';
 import { defineAction } from './action.js';
 import { parseUser, USER_PROFILE_PROPERTIES, type User, UserObject } from './graph-objects.js';
 import { generatePassword } from './password-generator.js';
-import { DELETE_USERS, ENABLE_DISABLE_USERS, WRITE_USERS } from './permissions.js';
+import { DELETE_USERS, ENABLE_DISABLE_USERS, RESET_PASSWORDS, WRITE_USERS } from './permissions.js';
 import type { ActionConnection, LocalDirectoryUpdates } from './ports.js';
 import { getUser, notFoundAs } from './resolve-objects.js';
 
@@ -40,6 +40,7 @@ function explainConflict(error: unknown, input: { userPrincipalName: string; mai
   return new AppError('GRAPH_CONFLICT', {
     message: `Another object already has ${property} '${value ?? ''}'.`,
     hint: `Choose another ${property}; \`gatehouse users get NAME ${input.userPrincipalName}\` shows the existing user.`,
+    uiHint: `Choose another ${property}; search for '${input.userPrincipalName}' on the Identities page to see the existing user.`,
     details: { ...error.details, property },
     cause: error,
   });
@@ -174,5 +175,51 @@ export const userDelete = defineAction({
     }
     await directory.userDeleted(connection.id, target.id);
     return { id: target.id, userPrincipalName: target.userPrincipalName, deleted: true as const };
+  },
+});
+
+export const userResetPassword = defineAction({
+  name: 'user.resetPassword',
+  summary:
+    'Set a new password for a user (generated when none is given, returned once); the user must change it at next sign-in by default.',
+  write: true,
+  permissions: RESET_PASSWORDS,
+  refusedDespitePermissions: {
+    message: 'resetting a password app-only also needs a directory role held by the app.',
+    hint: "Assign the app the User Administrator role (Privileged Authentication Administrator to reset an administrator's password) under Microsoft Entra ID > Roles and administrators, or reset the password in the Azure portal.",
+  },
+  input: Type.Object(
+    {
+      user: UserRef,
+      password: Type.Optional(Type.String({ minLength: 8, maxLength: 256, description: 'Default: generated.' })),
+      forceChangePasswordNextSignIn: Type.Optional(Type.Boolean({ description: 'Default true.' })),
+    },
+    { additionalProperties: false },
+  ),
+  output: Type.Object({
+    id: Type.String(),
+    userPrincipalName: Type.String(),
+    password: Type.Optional(Type.String({ description: 'Only when gatehouse generated it; shown this once.' })),
+  }),
+  // Never the password: only whether gatehouse generated it.
+  auditOf: (input) => ({ target: input.user, details: { passwordGenerated: input.password === undefined } }),
+  async run({ connection }, input) {
+    const target = await getUser(connection.graph, input.user);
+    const password = input.password ?? generatePassword();
+    try {
+      // https://learn.microsoft.com/graph/api/user-update (example: update the passwordProfile and reset the password)
+      await connection.graph.request('PATCH', `/users/${target.id}`, {
+        body: {
+          passwordProfile: { password, forceChangePasswordNextSignIn: input.forceChangePasswordNextSignIn ?? true },
+        },
+      });
+    } catch (error) {
+      throw notFoundAs(error, `User '${input.user}' does not exist in the tenant.`);
+    }
+    return {
+      id: target.id,
+      userPrincipalName: target.userPrincipalName,
+      ...(input.password === undefined ? { password } : {}),
+    };
   },
 });

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { type Config, readConfig } from '../config/read-config.js';
 import type { Clock } from '../core/clock.js';
+import { AppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { createLogger } from '../logging/create-logger.js';
+import { createLogger, isLogFormat, type LogFormat } from '../logging/create-logger.js';
 import { type Gatehouse, openGatehouse } from '../main.js';
 import type { CliIo } from './cli-io.js';
 import { createOutput, type Output } from './output.js';
@@ -16,6 +17,21 @@ export interface CliRunOptions {
 export interface GlobalOptions {
   dataDir?: string;
   json?: boolean;
+  /** `--log-format pretty|json` (env GATEHOUSE_LOG_FORMAT): default pretty on a terminal, JSON otherwise. */
+  logFormat?: string;
+}
+
+/** Pretty log lines for a person at a terminal, JSON lines for everything else (a pipe, a file, a collector). */
+function logFormatOf(io: CliIo, globals: GlobalOptions): LogFormat {
+  const asked = globals.logFormat ?? io.env.GATEHOUSE_LOG_FORMAT?.trim();
+  if (asked) {
+    if (isLogFormat(asked)) return asked;
+    throw new AppError('USAGE_ERROR', {
+      message: `The log format '${asked}' is not pretty or json.`,
+      hint: 'Use --log-format pretty or --log-format json (or GATEHOUSE_LOG_FORMAT).',
+    });
+  }
+  return (io.stderr as { isTTY?: boolean }).isTTY === true ? 'pretty' : 'json';
 }
 
 /**
@@ -53,7 +69,7 @@ export function createCliContext(io: CliIo, runOptions: CliRunOptions, argv: rea
   let logger: Logger | undefined;
   const config = () => readConfig({ env: io.env, cwd: io.cwd, dataDir: globals.dataDir });
   const getLogger = () => {
-    logger ??= createLogger({ level: config().logLevel, destination: io.stderr });
+    logger ??= createLogger({ level: config().logLevel, destination: io.stderr, format: logFormatOf(io, globals) });
     return logger;
   };
   const context: CliContextController = {

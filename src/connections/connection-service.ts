@@ -44,6 +44,19 @@ export interface UpdateConnectionInput {
   allowGuidSecret?: boolean;
 }
 
+/** An unsaved connection to test (the console's dialog before Create or Update). */
+export interface DraftConnectionInput {
+  /** Shown in the test report; not validated (nothing is saved). */
+  name?: string;
+  type: string;
+  parameters: readonly ParameterInput[];
+  allowGuidSecret?: boolean;
+  /** The saved connection being edited: its stored secret values named in `keep` fill in what the form left empty. */
+  connection?: string;
+  /** Secret keys of `connection` whose stored values the draft keeps (a secret field left empty in the form). */
+  keep?: readonly string[];
+}
+
 /** A saved change and what the administrator should be told about it. */
 export interface ConnectionChange {
   connection: Connection;
@@ -98,6 +111,34 @@ export class ConnectionService {
     this.traceParameters(name, built);
     await this.options.repository.insert(connection);
     this.options.logger.info({ connection: name, connectionId: connection.id }, 'connection created');
+    return { connection, trimmed: built.trimmed, warnings: built.warnings };
+  }
+
+  /**
+   * Builds a connection from a draft with the same rules as create and update, and saves nothing: the connection
+   * test runs on it before the administrator decides to save (issue 16 item 7). Secrets are sealed in memory only.
+   */
+  async draft(input: DraftConnectionInput): Promise<ConnectionChange> {
+    const base = input.connection === undefined ? undefined : await this.get(input.connection);
+    const type = this.options.types.get(base?.type ?? input.type);
+    const keep = new Set((input.keep ?? []).map((key) => key.trim().toLowerCase()));
+    const now = this.options.clock.now();
+    const built = buildParameters({
+      type,
+      existing: (base?.parameters ?? []).filter((p) => p.secret && keep.has(p.key.toLowerCase())),
+      changes: input.parameters,
+      context: { allowGuidSecret: input.allowGuidSecret ?? false, now },
+      cipher: this.options.cipher,
+    });
+    const connection: Connection = {
+      id: `draft-${this.newId()}`,
+      name: input.name?.trim() || base?.name || 'new connection',
+      type: type.name,
+      version: 0,
+      parameters: built.parameters,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
     return { connection, trimmed: built.trimmed, warnings: built.warnings };
   }
 
@@ -187,6 +228,11 @@ export class ConnectionService {
   /** What the Entra adapter needs for this connection, secrets decrypted into `Secret`s. */
   async resolveEntraSettings(nameOrId: string): Promise<EntraSettings> {
     return resolveEntraSettings(await this.get(nameOrId), this.options.cipher);
+  }
+
+  /** The Entra settings of a connection object that need not be saved (a draft under test). */
+  async resolveSettingsOf(connection: Connection): Promise<EntraSettings> {
+    return resolveEntraSettings(connection, this.options.cipher);
   }
 
   /** Decrypts one secret parameter's value (export --include-secrets); only the service and the Entra adapter do. */

@@ -88,6 +88,7 @@ export async function importConnection(
       throw new AppError('CONNECTION_MISSING_PARAMETER', {
         message: `The export left out the value of ${omitted.join(', ')} (secrets are exported only with --include-secrets).`,
         hint: `Give the value with --param ${omitted[0]}=VALUE, or import an export made with --include-secrets --passphrase-file F.`,
+        uiHint: `Give the value of ${omitted.join(', ')} with the import (the console asks for it), or import an export whose secrets are sealed with a passphrase.`,
         details: { omitted },
       });
     }

@@ -12,8 +12,13 @@ export interface ErrorSpec {
   readonly exit: 1 | 2;
   /** Default message, used when the thrower gives none. Real throwers name the thing (connection, user, group). */
   readonly message: string;
-  /** What to do about it. */
+  /** What to do about it, in the CLI's words (commands and flags) where it names a step. */
   readonly hint: string;
+  /**
+   * The same advice for the web console and REST callers, when `hint` speaks of CLI commands or flags: pages and
+   * buttons, or the request field. Absent = `hint` is already neutral and serves every surface.
+   */
+  readonly uiHint?: string;
 }
 
 const PORTAL_OVERVIEW = 'Azure portal > Microsoft Entra ID > App registrations > your app > Overview';
@@ -27,6 +32,7 @@ export const ERROR_CATALOGUE = {
     exit: 2,
     message: 'No connection with that name exists.',
     hint: 'Run `gatehouse connections list` to see the connection names.',
+    uiHint: 'The Connections page (or GET /api/v1/connections) lists the connection names.',
   },
   CONNECTION_NAME_TAKEN: {
     status: 409,
@@ -51,6 +57,8 @@ export const ERROR_CATALOGUE = {
     exit: 2,
     message: 'A required parameter is missing.',
     hint: 'Add the parameter with `--param KEY=VALUE`; `gatehouse connections types` lists each key and where to find it in the Azure portal.',
+    uiHint:
+      'Add a row for the parameter with (+); the hint under each key says where to find its value in the Azure portal.',
   },
   CONNECTION_UNKNOWN_PARAMETER: {
     status: 400,
@@ -81,6 +89,7 @@ export const ERROR_CATALOGUE = {
     exit: 2,
     message: 'The ClientSecret looks like a Secret ID (a GUID), not a secret Value.',
     hint: `You pasted the Secret ID; copy the Value column under Certificates & secrets (${PORTAL_SECRETS}). The Value is shown only right after the secret is created; if it is hidden, create a new secret. Use --allow-guid-secret only if your secret really is a GUID.`,
+    uiHint: `You pasted the Secret ID; copy the Value column under Certificates & secrets (${PORTAL_SECRETS}). The Value is shown only right after the secret is created; if it is hidden, create a new secret. Only if your secret really is a GUID, confirm it ("My secret Value really is a GUID" in the dialog, allowGuidSecret: true over REST).`,
   },
   CONNECTION_VERSION_CONFLICT: {
     status: 409,
@@ -93,18 +102,23 @@ export const ERROR_CATALOGUE = {
     exit: 2,
     message: 'The import file is not a gatehouse connection export.',
     hint: 'Import a file written by `gatehouse connections export` or shaped like examples/ms-entraid.sample.json.',
+    uiHint:
+      'Import a file written by Export on the Connections page (or `connections export`), or shaped like examples/ms-entraid.sample.json.',
   },
   CONNECTION_PASSPHRASE_REQUIRED: {
     status: 400,
     exit: 2,
     message: 'A passphrase is needed.',
     hint: 'Exporting secrets needs --include-secrets with --passphrase-file; importing an export with secrets needs the same --passphrase-file.',
+    uiHint:
+      'This export carries sealed secrets: send the passphrase it was sealed with (passphrase), or import an export without secrets and give the secret values when asked.',
   },
   CONNECTION_PASSPHRASE_WRONG: {
     status: 400,
     exit: 2,
     message: 'The passphrase does not decrypt the secrets in this export.',
     hint: 'Use the passphrase file that was given to `connections export`.',
+    uiHint: 'Send the passphrase the export was sealed with.',
   },
   // --- keys ------------------------------------------------------------------------------------------------------
   KEY_MISMATCH: {
@@ -386,7 +400,7 @@ export const ERROR_CATALOGUE = {
     status: 502,
     exit: 1,
     message: 'Microsoft Graph rejected the access token.',
-    hint: 'Run `gatehouse connections test` to check the connection; check Cloud and GraphEndpoint.',
+    hint: 'Test the connection (Test on the Connections page, or `gatehouse connections test NAME`) and check Cloud and GraphEndpoint.',
   },
   GRAPH_THROTTLED: {
     status: 503,
@@ -410,7 +424,7 @@ export const ERROR_CATALOGUE = {
     status: 502,
     exit: 1,
     message: 'Microsoft Graph no longer accepts the saved delta token (410 Gone or an expired sync state).',
-    hint: 'gatehouse starts a full, reconciling round by itself; if this persists, run `gatehouse sync run NAME --full`.',
+    hint: 'gatehouse starts a full, reconciling round by itself; if this persists, run a full sync (Full sync on the Sync page, or `gatehouse sync run NAME --full`).',
   },
   GRAPH_TIMEOUT: {
     status: 504,
@@ -424,24 +438,30 @@ export const ERROR_CATALOGUE = {
     exit: 1,
     message: 'No such user in the local directory.',
     hint: 'Give an object id or userPrincipalName; run `gatehouse sync run` if the user was created recently.',
+    uiHint:
+      'Pick the user from the list, or give an object id or userPrincipalName; run a sync (Sync page) if the user was created recently.',
   },
   DIRECTORY_GROUP_NOT_FOUND: {
     status: 404,
     exit: 1,
     message: 'No such group in the local directory.',
     hint: 'Give an object id or exact displayName; run `gatehouse sync run` if the group was created recently.',
+    uiHint:
+      'Pick the group from the list, or give an object id or exact displayName; run a sync (Sync page) if the group was created recently.',
   },
   DIRECTORY_AMBIGUOUS_GROUP: {
     status: 409,
     exit: 2,
     message: 'More than one group has that displayName.',
     hint: 'Use the group id instead; details.candidates lists the matching groups.',
+    uiHint: 'Pick the group from the list (or use its id); details.candidates lists the matching groups.',
   },
   DIRECTORY_NOT_SYNCED: {
     status: 409,
     exit: 1,
     message: 'The connection has not been synced yet.',
     hint: 'Run `gatehouse sync run NAME` first, or ask Graph directly with --live.',
+    uiHint: 'Run a sync first (Sync page, or POST /api/v1/sync/NAME/run), or ask Graph live.',
   },
   // --- sync ---------------------------------------------------------------------------------------------------
   SYNC_ALREADY_RUNNING: {
@@ -449,6 +469,7 @@ export const ERROR_CATALOGUE = {
     exit: 1,
     message: 'A sync of this connection is already running.',
     hint: 'Wait for it to finish (`gatehouse sync status NAME`).',
+    uiHint: 'Wait for it to finish; the Sync page shows its progress.',
   },
   SYNC_RUN_INTERRUPTED: {
     status: 500,
@@ -461,18 +482,22 @@ export const ERROR_CATALOGUE = {
     exit: 1,
     message: 'The sync would delete more objects than the accidental-deletion threshold allows; nothing was applied.',
     hint: 'Check the deletions in the run report; if they are intended, run `gatehouse sync run NAME --allow-deletes` (or raise --delete-threshold).',
+    uiHint:
+      'Check the deletions in the run report; if they are intended, release them on the Sync page ("Release: apply the removals", allowDeletes: true over REST) or raise the delete threshold.',
   },
   SYNC_INVALID_SCHEDULE: {
     status: 400,
     exit: 2,
     message: 'The schedule is not valid.',
     hint: 'Use `every 15m`, `every 2h`, `daily 02:30 Europe/Berlin`, or `off`.',
+    uiHint: 'Use `every 15m`, `every 2h`, `daily 02:30 Europe/Berlin`, or `off`.',
   },
   SYNC_INVALID_POLICY: {
     status: 400,
     exit: 2,
     message: 'A sync policy value is not valid.',
     hint: 'Use --disabled-users exclude|include and --delete-threshold N or N%.',
+    uiHint: 'Disabled users is exclude or include; the delete threshold is a number of objects (N) or a share (N%).',
   },
   // --- actions ------------------------------------------------------------------------------------------------
   ACTION_UNKNOWN: {
@@ -504,7 +529,7 @@ export const ERROR_CATALOGUE = {
     status: 403,
     exit: 1,
     message: 'Your role does not allow this.',
-    hint: 'Ask an admin for a role that allows it (admin, operator, viewer).',
+    hint: 'Ask an admin to give your account the role the message names (viewers read, operators also run syncs, tests and identity actions, admins also change connections and accounts).',
   },
   AUTH_INVALID_CREDENTIALS: {
     status: 401,
@@ -535,12 +560,14 @@ export const ERROR_CATALOGUE = {
     exit: 1,
     message: 'The setup link is not valid: it was used already, has expired, or an admin exists.',
     hint: 'Log in with an admin account, or create one with `gatehouse accounts create --admin`.',
+    uiHint: 'Sign in with an admin account; admins add accounts on the Accounts & tokens page.',
   },
   ACCOUNT_NOT_FOUND: {
     status: 404,
     exit: 2,
     message: 'No account with that user name exists.',
     hint: 'Run `gatehouse accounts list` to see the accounts.',
+    uiHint: 'The Accounts & tokens page lists the accounts.',
   },
   ACCOUNT_USERNAME_TAKEN: {
     status: 409,
@@ -571,6 +598,7 @@ export const ERROR_CATALOGUE = {
     exit: 2,
     message: 'No API token with that id exists.',
     hint: 'List the tokens to see their ids.',
+    uiHint: 'The Accounts & tokens page lists the tokens.',
   },
   REQUEST_INVALID: {
     status: 400,

@@ -1,4 +1,4 @@
-import { ERROR_CATALOGUE, type ErrorCode } from './error-catalogue.js';
+import { ERROR_CATALOGUE, type ErrorCode, type ErrorSpec } from './error-catalogue.js';
 
 export type { ErrorCode } from './error-catalogue.js';
 
@@ -10,6 +10,8 @@ export interface AppErrorOptions {
   message?: string;
   /** Overrides the catalogue's hint when a more specific one is known. */
   hint?: string;
+  /** The console's and REST's wording of a `hint` that names CLI commands or flags (see ErrorSpec.uiHint). */
+  uiHint?: string;
   details?: ErrorDetails;
   cause?: unknown;
 }
@@ -23,6 +25,8 @@ export class AppError extends Error {
   override readonly name = 'AppError';
   readonly code: ErrorCode;
   readonly hint: string;
+  /** What the web console and REST answers say to do: `hint` without CLI commands and flags. */
+  readonly uiHint: string;
   readonly details: ErrorDetails;
 
   constructor(code: ErrorCode, options: AppErrorOptions = {}) {
@@ -30,6 +34,8 @@ export class AppError extends Error {
     super(options.message ?? spec.message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.hint = options.hint ?? spec.hint;
+    const catalogued: ErrorSpec = spec;
+    this.uiHint = options.uiHint ?? (options.hint !== undefined ? options.hint : (catalogued.uiHint ?? spec.hint));
     this.details = options.details ?? {};
   }
 
@@ -43,9 +49,14 @@ export class AppError extends Error {
     return ERROR_CATALOGUE[this.code].exit;
   }
 
-  /** The public shape: what the CLI prints with --json and the API answers (plus requestId there). */
+  /** The public shape: what the CLI prints with --json. */
   toJSON(): { code: ErrorCode; message: string; hint: string; details: ErrorDetails } {
     return { code: this.code, message: this.message, hint: this.hint, details: this.details };
+  }
+
+  /** The shape the REST API answers with (plus requestId): the same, with the console's wording of the hint. */
+  toApiJSON(): { code: ErrorCode; message: string; hint: string; details: ErrorDetails } {
+    return { ...this.toJSON(), hint: this.uiHint };
   }
 }
 

@@ -22,6 +22,8 @@ export const PERMISSION_REQUIREMENTS = {
   enableDisableUsers: ['User.EnableDisableAccount.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'],
   /** Delete (soft) and restore users: https://learn.microsoft.com/graph/api/user-delete */
   deleteUsers: ['User.DeleteRestore.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  /** Another user's passwordProfile (plus a directory role): https://learn.microsoft.com/graph/api/user-update */
+  resetPasswords: ['User-PasswordProfile.ReadWrite.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'],
   writeGroupMembers: ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
 } as const satisfies Record<string, readonly string[]>;
 

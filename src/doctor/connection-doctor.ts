@@ -1,4 +1,4 @@
-import type { ConnectionTokenState } from '../connections/connection.js';
+import type { Connection, ConnectionTokenState } from '../connections/connection.js';
 import type { EntraSettings } from '../connections/entra-id/entra-settings.js';
 import type { Clock } from '../core/clock.js';
 import { AppError, toAppError } from '../core/errors.js';
@@ -8,6 +8,7 @@ import type { AccessToken } from '../entra/token-provider.js';
 import { CAPABILITY_NAMES, type CapabilityName, type CapabilityStatus, evaluateCapabilities } from './capabilities.js';
 import { checkCredentialExpiry } from './credential-expiry-check.js';
 import { type DoctorCheck, type DoctorReport, fromError, passed, skipped } from './doctor-report.js';
+import { draftConnections } from './draft-connections.js';
 import { runGraphProbes } from './graph-probes.js';
 import { checkParameters } from './parameters-check.js';
 import { type PermissionPlan, planPermissions } from './permission-plan.js';
@@ -61,6 +62,42 @@ export class ConnectionDoctor {
     report.ok = !report.checks.some((check) => check.status === 'fail');
     await this.#record(connection.id, report);
     return report;
+  }
+
+  /**
+   * Tests an unsaved connection (the console's dialog before it saves) exactly like a saved one; nothing is
+   * recorded. Parameters the connection rules refuse make a failed `parameters` check, as for a saved connection.
+   */
+  async testDraft(
+    build: () => Promise<Connection>,
+    name: string,
+    testOptions: ConnectionTestOptions = {},
+  ): Promise<DoctorReport> {
+    let draft: Connection;
+    try {
+      draft = await build();
+    } catch (error) {
+      const failure = toAppError(error);
+      if (!failure.code.startsWith('CONNECTION_') || failure.code === 'CONNECTION_NOT_FOUND') throw failure;
+      return {
+        connection: name,
+        ok: false,
+        testedAt: this.options.clock.now().toISOString(),
+        checks: [
+          { ...fromError('parameters', failure), hint: failure.uiHint },
+          ...(['token', 'permissions', 'graph', 'expiry'] as const).map((id) =>
+            skipped(id, 'Skipped: the parameters must be fixed first.'),
+          ),
+        ],
+        grantedRoles: [],
+        capabilities: {},
+      };
+    }
+    const doctor = new ConnectionDoctor({
+      ...this.options,
+      connections: draftConnections(this.options.connections, draft),
+    });
+    return doctor.test(draft.id, testOptions);
   }
 
   async #tokenAndBeyond(settings: EntraSettings, report: DoctorReport, testOptions: ConnectionTestOptions) {

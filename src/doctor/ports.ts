@@ -14,6 +14,8 @@ export interface DoctorConnections {
   readonly types: ConnectionTypeRegistry;
   get(nameOrId: string): Promise<Connection>;
   resolveEntraSettings(nameOrId: string): Promise<EntraSettings>;
+  /** The settings of a connection object that is not saved (a draft under test). */
+  resolveSettingsOf(connection: Connection): Promise<EntraSettings>;
   revealParameter(parameter: StoredParameter): string;
   recordTestResult(nameOrId: string, result: ConnectionTestSummary): Promise<void>;
   recordTokenState(nameOrId: string, state: ConnectionTokenState): Promise<void>;

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { EntraSettings } from '../connections/entra-id/entra-settings.js';
 import { type Clock, systemClock } from '../core/clock.js';
+import { isRetryable } from '../core/error-classification.js';
 import { AppError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/logger.js';
 import type {
@@ -198,8 +199,9 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       } catch (error) {
         if (request.signal?.aborted) throw request.signal.reason;
         const failure = transportError(error, url, clientRequestId);
-        // Only reads are repeated after a lost connection: a write may have been applied.
-        if (method !== 'GET' || attempt >= policy.maxAttempts || failure.code === 'GRAPH_INVALID_RESPONSE') {
+        // Only reads are repeated after a lost connection (a write may have been applied), and only when waiting can
+        // help: a token refused for a wrong secret or a missing app is refused again (src/core/error-classification.ts).
+        if (method !== 'GET' || attempt >= policy.maxAttempts || !isRetryable(failure)) {
           stats.failures++;
           throw failure;
         }

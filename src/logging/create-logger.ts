@@ -1,5 +1,6 @@
 import pino from 'pino';
 import type { Logger } from '../core/logger.js';
+import { prettyLogLine } from './pretty-log-line.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -40,6 +41,18 @@ export interface CreateLoggerOptions {
   destination?: { write(chunk: string): unknown };
   /** Bound to every line, e.g. `{ component: 'server' }`. */
   bindings?: Record<string, unknown>;
+  /**
+   * `json` (default): one JSON object per line, for log collectors. `pretty`: one readable line per record, for a
+   * person at a terminal (the CLI picks it when stderr is a TTY). Redaction applies to both.
+   */
+  format?: LogFormat;
+}
+
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+export function isLogFormat(value: string): value is LogFormat {
+  return (LOG_FORMATS as readonly string[]).includes(value);
 }
 
 export function isLogLevel(value: string): value is LogLevel {
@@ -62,7 +75,12 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
       base: options.bindings ?? {},
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    { write: (chunk: string) => destination.write(chunk) },
+    {
+      write:
+        options.format === 'pretty'
+          ? (chunk: string) => destination.write(prettyLogLine(chunk))
+          : (chunk: string) => destination.write(chunk),
+    },
   );
   return wrap(base);
 }

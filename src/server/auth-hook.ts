@@ -74,6 +74,10 @@ export function registerAuthHook(
       if (!roleAllows(request.principal.role, access)) {
         throw new AppError('AUTH_FORBIDDEN', {
           message: `This needs the ${access} role; you are ${request.principal.role}.`,
+          hint:
+            access === 'admin'
+              ? 'Only admins may do this: ask an admin to give your account the admin role.'
+              : `Ask an admin to give your account the ${access} role (or admin).`,
           details: { required: access, role: request.principal.role },
         });
       }

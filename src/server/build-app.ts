@@ -6,6 +6,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AppError } from '../core/errors.js';
+import { API_DESCRIPTION, API_DOCS_THEME } from './api-docs-theme.js';
 import { registerAuthHook } from './auth-hook.js';
 import { registerErrorHandler, sendError } from './error-handler.js';
 import { registerMetrics } from './metrics.js';
@@ -75,7 +76,7 @@ async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
 async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'gatehouse', version: VERSION, description: 'Microsoft Entra ID connections, sync and actions.' },
+      info: { title: 'gatehouse', version: VERSION, description: API_DESCRIPTION },
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'An API token (`gatehouse accounts token create`).' },
@@ -85,7 +86,7 @@ async function registerOpenApi(app: FastifyInstance): Promise<void> {
       security: [{ bearer: [] }, { session: [] }],
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: false });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: false, ...API_DOCS_THEME });
   app.get('/api/openapi.json', { config: { access: 'viewer' }, schema: { hide: true } }, async () => app.swagger());
 }
 

@@ -38,6 +38,12 @@ export function createServerDeps(gatehouse: Gatehouse, options: ServerOptions = 
     services: {
       connections: gatehouse.connections,
       testConnection,
+      testDraft: (input) =>
+        gatehouse.doctor.testDraft(
+          async () => (await gatehouse.connections.draft(input)).connection,
+          input.name?.trim() || input.connection || 'new connection',
+          redirectUri ? { consentRedirectUri: redirectUri } : {},
+        ),
       async lastSync(connectionName) {
         const [run] = await gatehouse.sync.history(connectionName, 1);
         return run ? { at: run.finishedAt ?? run.startedAt, status: run.status } : undefined;

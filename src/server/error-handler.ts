@@ -4,7 +4,7 @@ import type { Logger } from '../core/logger.js';
 
 /** The one error body of the REST API: `{"error":{"code","message","hint","requestId","details"}}`. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError) {
-  const body = { error: { ...error.toJSON(), requestId: request.id } };
+  const body = { error: { ...error.toApiJSON(), requestId: request.id } };
   const retryAfter = error.details.retryAfterSeconds;
   if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   return reply.status(error.status).type('application/json').send(body);

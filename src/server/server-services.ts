@@ -1,5 +1,5 @@
 import type { ActionService } from '../actions/action-service.js';
-import type { ConnectionService } from '../connections/connection-service.js';
+import type { ConnectionService, DraftConnectionInput } from '../connections/connection-service.js';
 import type { ConsentService } from '../consent/consent-service.js';
 import type { DirectoryService } from '../directory/directory-service.js';
 import type { DirectoryReader } from '../directory/ports.js';
@@ -13,6 +13,8 @@ import type { SyncService } from '../sync/sync-service.js';
 export interface ServerServices {
   readonly connections: ConnectionService;
   testConnection(name: string): Promise<DoctorReport>;
+  /** Tests an unsaved connection (the console's dialog before it saves); nothing is recorded or saved. */
+  testDraft(input: DraftConnectionInput): Promise<DoctorReport>;
   /** The last finished sync run of a connection, for the connections list. */
   lastSync?(connectionName: string): Promise<{ at: string; status: string } | undefined>;
   readonly sync: Pick<SyncService, 'run' | 'status' | 'history' | 'configure' | 'events'>;

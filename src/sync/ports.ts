@@ -141,7 +141,8 @@ export interface SyncReport {
   resourceUnits: number;
   pages: number;
   durationMs: number;
-  errors: { code: string; message: string }[];
+  /** What went wrong, with the catalogue's hint (what to do), so every surface can show it without a lookup. */
+  errors: { code: string; message: string; hint?: string }[];
 }
 
 export interface SyncRunRecord {

@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../core/clock.js';
+import { isRetryable } from '../core/error-classification.js';
 import { AppError, toAppError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/logger.js';
 import { MembershipIndex } from '../directory/membership-index.js';
@@ -79,6 +80,8 @@ export class SyncExecution {
     pages: 0,
   };
   private fullRound = false;
+  /** The caller's signal, joined with this run's own: a permanent failure of one stream stops the other at once. */
+  private signal: AbortSignal | undefined;
 
   constructor(
     private readonly store: SyncStore,
@@ -101,14 +104,22 @@ export class SyncExecution {
     const errors: SyncReport['errors'] = [];
     try {
       // allSettled: a failing stream must not leave the other one writing after the run has ended.
+      const stop = new AbortController();
+      this.signal = this.options.signal ? AbortSignal.any([this.options.signal, stop.signal]) : stop.signal;
       const outcomes = await Promise.allSettled(
-        (['users', 'groups'] as const).map((stream) => this.runStream(stream, state, fingerprint)),
+        (['users', 'groups'] as const).map((stream) =>
+          this.runStream(stream, state, fingerprint).catch((error: unknown) => {
+            // Nothing will change by waiting (a refused secret, a missing permission): end the run now.
+            if (!isRetryable(error)) stop.abort(error);
+            throw error;
+          }),
+        ),
       );
       for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
     } catch (error) {
       const failure = toAppError(error);
       this.logger.error({ connection: this.connection.name, code: failure.code }, 'sync failed');
-      errors.push({ code: failure.code, message: failure.message });
+      errors.push({ code: failure.code, message: failure.message, hint: failure.hint });
       return this.report('failed', errors);
     }
     const pending = await this.store.pendingRemovals(cid);
@@ -117,7 +128,7 @@ export class SyncExecution {
       const error = new AppError('SYNC_DELETE_THRESHOLD_EXCEEDED', {
         message: `The sync would remove ${verdict.removals} users and groups (the limit is ${verdict.limit}); nothing was removed.`,
       });
-      errors.push({ code: error.code, message: error.message });
+      errors.push({ code: error.code, message: error.message, hint: error.hint });
       return { ...this.report('quarantined', errors), pendingRemovals: pending };
     }
     this.progress('all', 'committing', 0);
@@ -179,7 +190,7 @@ export class SyncExecution {
 
   private async openFullRound(stream: SyncStream): Promise<RoundState> {
     const cid = this.connection.id;
-    const start = await this.source.startFullRound(stream, this.options.signal);
+    const start = await this.source.startFullRound(stream, this.signal);
     const round: RoundState = {
       mode: 'full',
       roundId: await this.store.nextRoundId(cid),
@@ -215,8 +226,8 @@ export class SyncExecution {
     if (round.complete || !round.link) return round;
     const iterable: AsyncIterable<SourcePage<unknown>> =
       stream === 'users'
-        ? this.source.userPages(round.link, this.options.signal)
-        : this.source.groupPages(round.link, this.options.signal);
+        ? this.source.userPages(round.link, this.signal)
+        : this.source.groupPages(round.link, this.signal);
     // Read ahead: the next page is fetched while this one is written, so a sync costs about max(fetch, write)
     // rather than their sum. The checkpoint still only moves after a page is committed.
     const pages = iterable[Symbol.asyncIterator]();

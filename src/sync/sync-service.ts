@@ -57,7 +57,9 @@ function parseThreshold(text: string, policy: SyncPolicy): SyncPolicy {
   const match = /^(\d+)(%?)$/.exec(text.trim());
   const value = Number(match?.[1]);
   if (!match || !Number.isInteger(value) || (match[2] === '%' && value > 100)) {
-    throw new AppError('SYNC_INVALID_POLICY', { message: `--delete-threshold '${text}' is not N or N%.` });
+    throw new AppError('SYNC_INVALID_POLICY', {
+      message: `The delete threshold '${text}' is not a number of objects (N) or a share (N%).`,
+    });
   }
   return match[2] === '%' ? { ...policy, deleteThresholdPercent: value } : { ...policy, deleteThresholdCount: value };
 }
@@ -186,7 +188,11 @@ export class SyncService {
       run.status = 'failed';
       run.errorCode = failure.code;
       run.finishedAt = this.clock.now().toISOString();
-      run.report = { ...run.report, status: 'failed', errors: [{ code: failure.code, message: failure.message }] };
+      run.report = {
+        ...run.report,
+        status: 'failed',
+        errors: [{ code: failure.code, message: failure.message, hint: failure.hint }],
+      };
       await this.options.store.saveRun(run).catch(() => {});
       throw failure;
     } finally {
@@ -222,7 +228,7 @@ export class SyncService {
     if (input.disabledUsers !== undefined) {
       if (input.disabledUsers !== 'exclude' && input.disabledUsers !== 'include') {
         throw new AppError('SYNC_INVALID_POLICY', {
-          message: `--disabled-users must be exclude or include, not '${input.disabledUsers}'.`,
+          message: `Disabled users must be exclude or include, not '${input.disabledUsers}'.`,
         });
       }
       policy.disabledUsers = input.disabledUsers;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
@@ -15,10 +15,26 @@ export function browserSkipReason(): string | undefined {
   return reason;
 }
 
-/** The built UI (dist/web); builds it with vite when missing. */
+/** The newest modification time of the UI's sources. */
+function newestSourceMs(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSourceMs(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** The built UI (dist/web); builds it with vite when missing or older than its sources (never tests a stale UI). */
 export function ensureWebBuild(): string {
+  // GATEHOUSE_TEST_WEB_ROOT runs the browser tests against another build, e.g. the UI before a fix, to watch the
+  // tests of that fix fail.
+  const override = process.env.GATEHOUSE_TEST_WEB_ROOT?.trim();
+  if (override) return override;
   const webRoot = join(process.cwd(), 'dist', 'web');
-  if (!existsSync(join(webRoot, 'index.html'))) {
+  const index = join(webRoot, 'index.html');
+  const stale = !existsSync(index) || statSync(index).mtimeMs < newestSourceMs(join(process.cwd(), 'src', 'web'));
+  if (stale) {
     const result = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], { stdio: 'inherit' });
     if (result.status !== 0) throw new Error('vite build failed');
   }

@@ -96,11 +96,14 @@ describe('web UI in headless Chromium', { skip }, () => {
     await dialog.getByRole('button', { name: 'Test' }).click();
     await dialog.getByTestId('test-result').filter({ hasText: 'all checks passed' }).waitFor({ timeout: 30_000 });
     assert.equal(await dialog.locator('.check.fail').count(), 0);
-    await dialog.getByText('Removed spaces around: TenantID').waitFor();
     await screenshot(page, '03-test-passed');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText('Removed spaces around: TenantID').waitFor();
   });
 
   test('break the secret: Test shows ENTRA_INVALID_CLIENT_SECRET with its hint; then restore it', async () => {
+    await page.locator(`tr[data-connection="${CONNECTION}"]`).getByRole('button', { name: 'Edit' }).click();
     const dialog = page.getByRole('dialog');
     const secret = dialog.locator('.parameter-row[data-key="ClientSecret"] input.value');
     assert.equal(await secret.inputValue(), '', 'the saved secret is never sent back to the browser');
@@ -178,8 +181,8 @@ describe('web UI in headless Chromium', { skip }, () => {
     const nested = await findNestedMembership(server, token);
     await page.getByRole('link', { name: 'Directory' }).click();
     await page.getByRole('heading', { name: 'Membership checker' }).waitFor();
-    await page.getByLabel('User (UPN or id)').fill(nested.user.userPrincipalName!);
-    await page.getByLabel('Group (name or id)').fill(nested.outer.id);
+    await page.getByRole('combobox', { name: 'User' }).fill(nested.user.userPrincipalName!);
+    await page.getByRole('combobox', { name: 'Group' }).fill(nested.outer.id);
     await page.getByRole('button', { name: 'Check' }).click();
     const answer = page.getByTestId('membership-answer');
     await answer.getByText('Member', { exact: true }).waitFor();

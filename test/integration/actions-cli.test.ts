@@ -166,7 +166,8 @@ describe('users, groups and action commands (CLI, in-process) against the emulat
   test('action list shows every action with its permissions', async () => {
     const result = await fx.runCli(['action', 'list', '--json']);
     const actions = result.json<{ name: string; write: boolean; permissions: string[][] }[]>();
-    assert.equal(actions.length, 15);
+    assert.equal(actions.length, 16);
+    assert.ok(actions.some((a) => a.name === 'user.resetPassword' && a.write));
     const add = actions.find((a) => a.name === 'group.addMember');
     assert.equal(add?.write, true);
     assert.deepEqual(add?.permissions[0], ['GroupMember.ReadWrite.All']);

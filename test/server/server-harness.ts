@@ -2,6 +2,7 @@ import { createAccountService } from '../../src/accounts/account-service.js';
 import type { Role } from '../../src/accounts/roles.js';
 import { type Clock, systemClock } from '../../src/core/clock.js';
 import type { Logger } from '../../src/core/logger.js';
+import type { EmulatorOptions } from '../../src/emulator/index.js';
 import { buildApp, type GatehouseApp } from '../../src/server/build-app.js';
 import { createServerDeps } from '../../src/server/create-server-deps.js';
 import { SqlAccountRepository } from '../../src/store/account-repository.js';
@@ -41,12 +42,20 @@ export function cookiesFrom(setCookie: string | string[] | undefined): Record<st
  * per role (username = role).
  */
 export async function startTestServer(
-  options: { clock?: Clock; maxLoginFailures?: number; webRoot?: string; publicUrl?: string; logger?: Logger } = {},
+  options: {
+    clock?: Clock;
+    maxLoginFailures?: number;
+    webRoot?: string;
+    publicUrl?: string;
+    logger?: Logger;
+    emulator?: EmulatorOptions;
+  } = {},
 ): Promise<TestServer> {
   const clock = options.clock ?? systemClock;
   const fixture = await startGatehouseFixture({
     ...(options.clock ? { clock } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.emulator ? { emulator: options.emulator } : {}),
   });
   const accounts = createAccountService({
     repository: new SqlAccountRepository(fixture.gatehouse.store.db),

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../core/errors.js';
 import { startEmulator } from '../../emulator/index.js';
-import { openGatehouse } from '../../main.js';
+import { type Gatehouse, openGatehouse } from '../../main.js';
 import { startServer } from '../../server/start-server.js';
 import type { CliContext } from '../cli-context.js';
 import { untilInterrupted } from './serve.js';
@@ -20,11 +20,42 @@ function parseCount(name: string, text: string, max: number): number {
   return value;
 }
 
+/** The demo's own setup, in the audit log like any other change (issue 16 item 13). */
+async function auditSetup(
+  gatehouse: Gatehouse,
+  events: {
+    action: string;
+    connection?: string;
+    target?: string;
+    result: 'succeeded' | 'failed';
+    errorCode?: string;
+  }[],
+): Promise<void> {
+  const origin = { channel: 'cli' as const, address: hostname() };
+  for (const event of events) await gatehouse.audit.record({ actor: 'demo', origin, ...event });
+}
+
+/** Starts the server, saying in words when the port is taken (it used to end as INTERNAL). */
+async function startDemoServer(gatehouse: Gatehouse, port: number) {
+  try {
+    return await startServer(gatehouse, { port });
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === 'EADDRINUSE') {
+      throw new AppError('USAGE_ERROR', {
+        message: `Port ${port} is already in use.`,
+        hint: 'Stop what listens there, or choose another port with --port (0 = any free port).',
+      });
+    }
+    throw error;
+  }
+}
+
 /**
  * `gatehouse demo` (`npm run demo`): the whole product on one machine with nothing set up. Starts the emulator with
- * a seeded tenant, a gatehouse on a fresh temp data dir, creates the seed's sample connection pointed at the
- * emulator, runs a first sync, starts the server and prints the URL and a one-time admin login. Ctrl-C stops it
- * all and removes the data dir.
+ * a seeded tenant, a gatehouse on a fresh temp data dir (its master key in a file there, so the CLI works beside
+ * the running demo with only GATEHOUSE_DATA_DIR), creates the seed's sample connection pointed at the emulator,
+ * runs a first sync, starts the server and prints the URL, a demo admin password and how to use the CLI next to it.
+ * Ctrl-C stops it all and removes the data dir (unless --keep).
  */
 export function registerDemoCommand(program: Command, ctx: CliContext): Command {
   return program
@@ -42,11 +73,9 @@ export function registerDemoCommand(program: Command, ctx: CliContext): Command 
         seed: 'gatehouse-demo',
       });
       const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-demo-'));
-      const gatehouse = await openGatehouse({
-        dataDir,
-        logger: ctx.logger,
-        masterKey: randomBytes(32).toString('base64'),
-      });
+      // No key in the environment: gatehouse writes master.key (mode 0600) into the data dir, so a CLI pointed at
+      // the same data dir can read the demo's secrets too.
+      const gatehouse = await openGatehouse({ dataDir, logger: ctx.logger });
       try {
         out.note(`Emulated tenant ${emulator.tenant.id} at ${emulator.url}`);
         await gatehouse.connections.create({
@@ -58,7 +87,18 @@ export function registerDemoCommand(program: Command, ctx: CliContext): Command 
         const report = await gatehouse.sync.run(DEMO_CONNECTION);
         const password = randomBytes(12).toString('base64url');
         await gatehouse.accounts.createAccount({ username: 'admin', password, role: 'admin' });
-        const server = await startServer(gatehouse, { port: parseCount('port', options.port, 65_535) });
+        const failed = report.status === 'failed';
+        await auditSetup(gatehouse, [
+          { action: 'connection.create', connection: DEMO_CONNECTION, result: 'succeeded' },
+          {
+            action: 'sync.run',
+            connection: DEMO_CONNECTION,
+            result: failed ? 'failed' : 'succeeded',
+            ...(failed ? { errorCode: report.errors[0]?.code ?? 'INTERNAL' } : {}),
+          },
+          { action: 'account.create', target: 'admin', result: 'succeeded' },
+        ]);
+        const server = await startDemoServer(gatehouse, parseCount('port', options.port, 65_535));
         out.result(
           {
             url: server.url,
@@ -67,17 +107,23 @@ export function registerDemoCommand(program: Command, ctx: CliContext): Command 
             connection: DEMO_CONNECTION,
             sync: report,
             emulator: emulator.url,
-            ...(options.keep ? { dataDir } : {}),
+            dataDir,
+            env: { GATEHOUSE_DATA_DIR: dataDir },
           },
           () => [
             '',
             `  gatehouse demo is running: ${server.url}`,
             '',
             `  Sign in as   admin`,
-            `  password     ${password}   (one-time demo login; the data dir is removed on exit)`,
+            `  password     ${password}   (a demo password for this run; it ends with the demo)`,
             '',
             `  Connection '${DEMO_CONNECTION}' synced: ${report.users.added} users, ${report.groups.added} groups, ${report.memberships.added} memberships (${report.status}).`,
-            `  API docs: ${server.url}/api/docs · emulator: ${emulator.url}${options.keep ? ` · data dir: ${dataDir}` : ''}`,
+            `  API docs: ${server.url}/api/docs · emulator: ${emulator.url}`,
+            '',
+            `  Data dir     ${dataDir}   (${options.keep ? 'kept after exit (--keep)' : 'removed on exit; --keep keeps it'})`,
+            '  Use the CLI beside it, in another terminal:',
+            `    export GATEHOUSE_DATA_DIR=${dataDir}`,
+            `    gatehouse sync status '${DEMO_CONNECTION}'     (from this checkout: node bin/gatehouse.js …)`,
             '',
             '  Press Ctrl-C to stop.',
           ],

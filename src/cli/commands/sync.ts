@@ -34,7 +34,10 @@ function reportText(r: SyncReport): string[] {
     const p = r.pendingRemovals;
     lines.push(`  held back    ${p.users} users, ${p.groups} groups, ${p.memberships} memberships`);
   }
-  for (const e of r.errors) lines.push(`  error ${e.code}: ${e.message}`);
+  for (const e of r.errors) {
+    lines.push(`  error ${e.code}: ${e.message}`);
+    if (e.hint && r.status === 'failed') lines.push(`hint: ${e.hint}`);
+  }
   if (r.status === 'quarantined') {
     lines.push(`hint: check the removals; if intended, run \`gatehouse sync run ${r.connection} --allow-deletes\`.`);
   }

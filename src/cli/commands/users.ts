@@ -37,7 +37,9 @@ function userLines(user: User & { password?: string }): string[] {
 
 /** `gatehouse users get|create|update|disable|enable|delete` (product.md section 4). */
 export function registerUserCommands(program: Command, ctx: CliContext): Command {
-  const group = program.command('users').description('read, create, change, disable, enable and delete users');
+  const group = program
+    .command('users')
+    .description('read, create, change, disable, enable and delete users; reset passwords');
 
   group
     .command('get')
@@ -125,6 +127,27 @@ export function registerUserCommands(program: Command, ctx: CliContext): Command
     .action(async (name: string, user: string) => {
       const output = (await runAction(ctx, name, 'user.delete', { user })) as { userPrincipalName: string };
       ctx.output().result(output, () => `Deleted user ${output.userPrincipalName}.`);
+    });
+
+  group
+    .command('reset-password')
+    .description('set a new password (generated and shown once unless --password is given); changed at next sign-in')
+    .argument('<name>', 'connection name')
+    .argument('<user>', 'object id or userPrincipalName')
+    .option('--password <password>', 'the new password (default: generated)')
+    .option('--no-force-change', 'do not make the user change it at the next sign-in')
+    .action(async (name: string, user: string, options: { password?: string; forceChange: boolean }) => {
+      const output = (await runAction(ctx, name, 'user.resetPassword', {
+        user,
+        ...(options.password === undefined ? {} : { password: options.password }),
+        forceChangePasswordNextSignIn: options.forceChange,
+      })) as { userPrincipalName: string; password?: string };
+      ctx
+        .output()
+        .result(output, () => [
+          `Reset the password of ${output.userPrincipalName}.`,
+          ...(output.password ? [`password  ${output.password}   (shown once; copy it now)`] : []),
+        ]);
     });
   return group;
 }

@@ -29,6 +29,21 @@ const UpdateBody = Type.Object({
   expectedVersion: Type.Optional(Type.Integer({ minimum: 1 })),
   allowGuidSecret: Type.Optional(Type.Boolean()),
 });
+const DraftBody = Type.Object({
+  name: Type.Optional(Type.String({ maxLength: 200, description: 'Shown in the report; nothing is saved.' })),
+  type: Type.String({ maxLength: 100 }),
+  parameters: Type.Array(ParameterInputSchema, { maxItems: 50 }),
+  allowGuidSecret: Type.Optional(Type.Boolean()),
+  connection: Type.Optional(
+    Type.String({ maxLength: 200, description: 'The saved connection being edited (its stored secrets can be kept).' }),
+  ),
+  keep: Type.Optional(
+    Type.Array(Type.String({ maxLength: 100 }), {
+      maxItems: 50,
+      description: 'Secret keys of `connection` whose stored values the draft keeps (left empty in the form).',
+    }),
+  ),
+});
 const ImportBody = Type.Object({
   export: Type.Unknown({ description: 'A document written by `connections export` (or the sample file).' }),
   name: Type.Optional(Type.String({ maxLength: 200 })),
@@ -179,6 +194,33 @@ export function connectionRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
           result: 'succeeded',
         });
         return reply.status(201).send(changeJson(change));
+      },
+    );
+    app.post(
+      '/connections/test',
+      {
+        // Admin only, like saving: a draft may send a stored secret to the AuthorityHost it names.
+        config: { access: 'admin' },
+        schema: {
+          tags,
+          body: DraftBody,
+          description:
+            'Tests a connection that is not saved (the dialog before Create or Update): the same four checks, nothing saved or recorded. Secret values are never echoed.',
+          response: { 200: TestReportSchema },
+        },
+      },
+      async (request) => {
+        const report = await deps.services.testDraft(request.body);
+        await deps.audit(request, {
+          action: 'connection.test',
+          ...(request.body.connection ? { connection: request.body.connection } : {}),
+          target: report.connection,
+          result: report.ok ? 'succeeded' : 'failed',
+          ...(report.ok ? {} : { errorCode: report.checks.find((c) => c.status === 'fail')?.code ?? 'FAILED' }),
+          // Keys only: the values (and above all the secrets) never enter the audit log.
+          details: { draft: true, keys: request.body.parameters.map((p) => p.key) },
+        });
+        return report;
       },
     );
     app.post(

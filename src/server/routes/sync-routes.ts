@@ -1,4 +1,6 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { isAppError } from '../../core/errors.js';
+import { acceptEmptyJsonBodies } from '../empty-json-body.js';
 import type { RouteDeps } from '../server-deps.js';
 import { streamSyncEvents } from '../sync-event-stream.js';
 import { ConnectionName } from './connection-schemas.js';
@@ -61,18 +63,46 @@ const ConfigureBody = Type.Object({
 export function syncRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
   const { sync } = deps.services;
   return async (app) => {
+    acceptEmptyJsonBodies(app);
     const tags = ['sync'];
     const named = { params: ConnectionName, tags };
     app.post(
       '/sync/:name/run',
-      { config: { access: 'operator' }, schema: { ...named, body: RunBody, response: { 200: SyncReportSchema } } },
+      {
+        config: { access: 'operator' },
+        // No body (or an empty one) is a plain run: `curl -X POST …/run` must not answer 400.
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
+        schema: {
+          ...named,
+          body: RunBody,
+          description: 'Runs a sync now; the body is optional (no body = an incremental run).',
+          response: { 200: SyncReportSchema },
+        },
+      },
       async (request) => {
-        const report = await sync.run(request.params.name, request.body);
+        const body = request.body ?? {};
+        let report: Awaited<ReturnType<typeof sync.run>>;
+        try {
+          report = await sync.run(request.params.name, body);
+        } catch (error) {
+          // The run could not start (already running, unknown connection): audited with its code too.
+          await deps.audit(request, {
+            action: 'sync.run',
+            connection: request.params.name,
+            result: 'failed',
+            errorCode: isAppError(error) ? error.code : 'INTERNAL',
+          });
+          throw error;
+        }
+        const failed = report.status === 'failed';
         await deps.audit(request, {
           action: 'sync.run',
           connection: report.connection,
-          result: report.status === 'failed' ? 'failed' : 'succeeded',
-          details: { mode: report.mode, status: report.status, allowDeletes: request.body.allowDeletes === true },
+          result: failed ? 'failed' : 'succeeded',
+          ...(failed ? { errorCode: report.errors[0]?.code ?? 'INTERNAL' } : {}),
+          details: { mode: report.mode, status: report.status, allowDeletes: body.allowDeletes === true },
         });
         return report;
       },

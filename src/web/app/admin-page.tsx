@@ -1,6 +1,9 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { del, enc, get, patch, post } from './api.js';
 import { ErrorMessage } from './error-message.js';
+import { SecretOnce } from './secret-once.js';
+import { AskDialog } from './small-dialogs.js';
+import { TableWrap } from './table-wrap.js';
 import type { Me, Role } from './types.js';
 
 interface Account {
@@ -40,6 +43,8 @@ export function AdminPage({ me }: { me: Me }) {
   const [newAccount, setNewAccount] = useState({ username: '', password: '', role: 'viewer' as Role });
   const [newToken, setNewToken] = useState({ name: '', role: 'operator' as Role, expiresAt: '' });
   const [shownToken, setShownToken] = useState<string>();
+  const [resetFor, setResetFor] = useState<string>();
+  const [note, setNote] = useState<string>();
   const [error, setError] = useState<unknown>();
 
   const reload = useCallback(async () => {
@@ -54,6 +59,7 @@ export function AdminPage({ me }: { me: Me }) {
 
   async function run(action: () => Promise<unknown>) {
     setError(undefined);
+    setNote(undefined);
     try {
       await action();
     } catch (caught) {
@@ -85,55 +91,84 @@ export function AdminPage({ me }: { me: Me }) {
     <section aria-labelledby="admin-title">
       <h1 id="admin-title">Accounts and API tokens</h1>
       <ErrorMessage error={error} />
+      {note ? (
+        <p className="note" role="status">
+          {note}
+        </p>
+      ) : null}
+      {resetFor ? (
+        <AskDialog
+          title={`Reset the password of ${resetFor}`}
+          label="New password (12+ characters)"
+          secret
+          confirm="Reset password"
+          onAnswer={(password) => {
+            const username = resetFor;
+            setResetFor(undefined);
+            if (password)
+              void run(async () => {
+                await patch(`/accounts/${enc(username)}`, { password });
+                setNote(`The password of ${username} was changed; tell them the new one in person.`);
+              });
+          }}
+        >
+          <p>The account signs in with the new password from now on.</p>
+        </AskDialog>
+      ) : null}
       <h2>Accounts</h2>
-      <table className="list">
-        <thead>
-          <tr>
-            <th scope="col">User name</th>
-            <th scope="col">Role</th>
-            <th scope="col">Last login</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {accounts.map((a) => (
-            <tr key={a.id}>
-              <th scope="row">
-                {a.username}
-                {a.disabled ? ' (disabled)' : ''}
+      <TableWrap label="Accounts">
+        <table className="list">
+          <thead>
+            <tr>
+              <th scope="col">User name</th>
+              <th scope="col">Role</th>
+              <th scope="col">Last login</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
               </th>
-              <td>
-                <label htmlFor={`role-${a.id}`} className="visually-hidden">{`Role of ${a.username}`}</label>
-                <RoleSelect
-                  id={`role-${a.id}`}
-                  value={a.role}
-                  onChange={(role) => run(() => patch(`/accounts/${enc(a.username)}`, { role }))}
-                />
-              </td>
-              <td>{a.lastLoginAt ? new Date(a.lastLoginAt).toLocaleString() : '—'}</td>
-              <td className="actions">
-                <button
-                  type="button"
-                  onClick={() => run(() => patch(`/accounts/${enc(a.username)}`, { disabled: !a.disabled }))}
-                >
-                  {a.disabled ? 'Enable' : 'Disable'}
-                </button>
-                {a.username !== me.name ? (
+            </tr>
+          </thead>
+          <tbody>
+            {accounts.map((a) => (
+              <tr key={a.id}>
+                <th scope="row">
+                  {a.username}
+                  {a.disabled ? ' (disabled)' : ''}
+                </th>
+                <td>
+                  <label htmlFor={`role-${a.id}`} className="visually-hidden">{`Role of ${a.username}`}</label>
+                  <RoleSelect
+                    id={`role-${a.id}`}
+                    value={a.role}
+                    onChange={(role) => run(() => patch(`/accounts/${enc(a.username)}`, { role }))}
+                  />
+                </td>
+                <td>{a.lastLoginAt ? new Date(a.lastLoginAt).toLocaleString() : '—'}</td>
+                <td className="actions">
+                  <button type="button" onClick={() => setResetFor(a.username)}>
+                    Reset password
+                  </button>
                   <button
                     type="button"
-                    className="danger"
-                    onClick={() => run(() => del(`/accounts/${enc(a.username)}`))}
+                    onClick={() => run(() => patch(`/accounts/${enc(a.username)}`, { disabled: !a.disabled }))}
                   >
-                    Remove
+                    {a.disabled ? 'Enable' : 'Disable'}
                   </button>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                  {a.username !== me.name ? (
+                    <button
+                      type="button"
+                      className="danger"
+                      onClick={() => run(() => del(`/accounts/${enc(a.username)}`))}
+                    >
+                      Remove
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
       <form className="inline-form" onSubmit={createAccount} aria-label="New account">
         <label>
           User name
@@ -166,47 +201,49 @@ export function AdminPage({ me }: { me: Me }) {
       </form>
 
       <h2>API tokens</h2>
-      {shownToken ? (
-        <div className="note" role="status">
-          New token (shown once; copy it now): <code className="secret-once">{shownToken}</code>
-        </div>
-      ) : null}
-      <table className="list">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Token</th>
-            <th scope="col">Role</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Last used</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {tokens.map((t) => (
-            <tr key={t.id} className={t.revokedAt ? 'revoked' : undefined}>
-              <th scope="row">{t.name}</th>
-              <td>
-                <code>{t.prefix}…</code>
-              </td>
-              <td>{t.role}</td>
-              <td>{t.expiresAt ? new Date(t.expiresAt).toLocaleString() : 'never'}</td>
-              <td>{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : '—'}</td>
-              <td className="actions">
-                {t.revokedAt ? (
-                  'revoked'
-                ) : (
-                  <button type="button" className="danger" onClick={() => run(() => del(`/tokens/${enc(t.id)}`))}>
-                    Revoke
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {shownToken ? <SecretOnce label="New API token" value={shownToken} /> : null}
+      {tokens.length === 0 ? (
+        <p className="empty">No API tokens yet: create one below for a script or workflow.</p>
+      ) : (
+        <TableWrap label="API tokens">
+          <table className="list">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Token</th>
+                <th scope="col">Role</th>
+                <th scope="col">Expires</th>
+                <th scope="col">Last used</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.map((t) => (
+                <tr key={t.id} className={t.revokedAt ? 'revoked' : undefined}>
+                  <th scope="row">{t.name}</th>
+                  <td>
+                    <code>{t.prefix}…</code>
+                  </td>
+                  <td>{t.role}</td>
+                  <td>{t.expiresAt ? new Date(t.expiresAt).toLocaleString() : 'never'}</td>
+                  <td>{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : '—'}</td>
+                  <td className="actions">
+                    {t.revokedAt ? (
+                      'revoked'
+                    ) : (
+                      <button type="button" className="danger" onClick={() => run(() => del(`/tokens/${enc(t.id)}`))}>
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
       <form className="inline-form" onSubmit={createToken} aria-label="New API token">
         <label>
           Token name

@@ -47,7 +47,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const data = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) {
     const error = (data as { error?: ApiErrorBody } | undefined)?.error ?? {
-      code: 'HTTP_' + response.status,
+      code: `HTTP_${response.status}`,
       message: response.statusText,
     };
     if (response.status === 401 && error.code === 'AUTH_REQUIRED') onUnauthenticated();

@@ -1,6 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { get } from './api.js';
 import { ErrorMessage } from './error-message.js';
+import { localTime } from './local-time.js';
+import { TableWrap } from './table-wrap.js';
 
 interface AuditEvent {
   id: string;
@@ -19,6 +21,7 @@ export function AuditPage() {
   const [events, setEvents] = useState<AuditEvent[]>();
   const [filter, setFilter] = useState({ actor: '', action: '', connection: '' });
   const [error, setError] = useState<unknown>();
+  const [filtered, setFiltered] = useState(false);
 
   const load = useCallback(async (query: typeof filter, beforeId?: string) => {
     const params = new URLSearchParams({ limit: '100' });
@@ -27,6 +30,7 @@ export function AuditPage() {
     try {
       const page = await get<AuditEvent[]>(`/audit?${params}`);
       setEvents((current) => (beforeId ? [...(current ?? []), ...page] : page));
+      setFiltered(Object.values(query).some((value) => value.trim() !== ''));
     } catch (caught) {
       setError(caught);
     }
@@ -53,40 +57,47 @@ export function AuditPage() {
         <button type="submit">Filter</button>
       </form>
       <ErrorMessage error={error} />
-      <table className="list">
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">From</th>
-            <th scope="col">What</th>
-            <th scope="col">Connection</th>
-            <th scope="col">Target</th>
-            <th scope="col">Result</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(events ?? []).map((e) => (
-            <tr key={e.id}>
-              <td>{new Date(e.at).toLocaleString()}</td>
-              <td>{e.actor}</td>
-              <td>
-                {e.origin.channel}
-                {e.origin.address ? ` ${e.origin.address}` : ''}
-              </td>
-              <td>
-                <code>{e.action}</code>
-              </td>
-              <td>{e.connection ?? ''}</td>
-              <td>{e.target ?? ''}</td>
-              <td className={e.result === 'succeeded' ? 'ok' : 'bad'}>
-                {e.result}
-                {e.errorCode ? ` (${e.errorCode})` : ''}
-              </td>
+      {events !== undefined && events.length === 0 ? (
+        <p className="empty" role="status">
+          {filtered ? 'No audit events match this filter.' : 'Nothing has been audited yet.'}
+        </p>
+      ) : null}
+      <TableWrap label="Audit events">
+        <table className="list">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">From</th>
+              <th scope="col">What</th>
+              <th scope="col">Connection</th>
+              <th scope="col">Target</th>
+              <th scope="col">Result</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {(events ?? []).map((e) => (
+              <tr key={e.id}>
+                <td>{localTime(e.at)}</td>
+                <td>{e.actor}</td>
+                <td>
+                  {e.origin.channel}
+                  {e.origin.address ? ` ${e.origin.address}` : ''}
+                </td>
+                <td>
+                  <code>{e.action}</code>
+                </td>
+                <td>{e.connection ?? ''}</td>
+                <td>{e.target ?? ''}</td>
+                <td className={e.result === 'succeeded' ? 'ok' : 'bad'}>
+                  {e.result}
+                  {e.errorCode ? ` (${e.errorCode})` : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
       {events && events.length > 0 && events.length % 100 === 0 ? (
         <button type="button" onClick={() => load(filter, events[events.length - 1]?.id)}>
           Older events

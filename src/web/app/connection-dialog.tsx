@@ -30,7 +30,8 @@ export interface ConnectionDialogProps {
   /** Absent: create a new connection. */
   connection?: ConnectionView;
   onClose: () => void;
-  onSaved: (connection: ConnectionView) => void;
+  /** After Create or Update, with what the administrator should be told (trimmed values, warnings). */
+  onSaved: (connection: ConnectionView, notes: string[]) => void;
 }
 
 /** The seed's form: Name, Type, parameter rows added with (+), Test, and Create/Update. */
@@ -46,12 +47,27 @@ export function ConnectionDialog({ types, connection, onClose, onSaved }: Connec
   const [notes, setNotes] = useState<string[]>([]);
   const [report, setReport] = useState<TestReport>();
   const [busy, setBusy] = useState<'' | 'save' | 'test'>('');
+  const [askDiscard, setAskDiscard] = useState(false);
+  const keepEditing = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (askDiscard) keepEditing.current?.focus();
+  }, [askDiscard]);
   const type = types.find((t) => t.name === typeName);
   const specs = type?.parameters ?? [];
+  const snapshot = (form: { name: string; typeName: string; rows: Row[] }) =>
+    JSON.stringify([form.name, form.typeName, form.rows.map((r) => [r.key, r.value])]);
+  const [pristine, setPristine] = useState(() => snapshot({ name, typeName, rows }));
+  const dirty = snapshot({ name, typeName, rows }) !== pristine;
 
   useEffect(() => {
     dialog.current?.showModal();
   }, []);
+
+  /** Close, unless there are unsaved edits: then ask first (Esc used to throw them away, issue 16 item 7). */
+  function requestClose() {
+    if (dirty) setAskDiscard(true);
+    else dialog.current?.close();
+  }
 
   function addRow() {
     const used = new Set(rows.map((r) => r.key.trim().toLowerCase()));
@@ -71,7 +87,15 @@ export function ConnectionDialog({ types, connection, onClose, onSaved }: Connec
   }
 
   function updateRow(id: number, change: Partial<Row>) {
-    setRows(rows.map((row) => (row.id === id ? { ...row, ...change } : row)));
+    const row = rows.find((r) => r.id === id);
+    // The "really a GUID" override was given for one value: a new value must be judged again.
+    if (row && change.value !== undefined && findSpec(specs, row.key)?.secret) setAllowGuid(false);
+    setRows(rows.map((r) => (r.id === id ? { ...r, ...change } : r)));
+  }
+
+  /** Stored secrets the form left empty: kept as they are (never sent back to the browser). */
+  function keptSecrets(): Set<number> {
+    return new Set(rows.filter((r) => r.stored && findSpec(specs, r.key)?.secret && r.value === '').map((r) => r.id));
   }
 
   /** Creates or updates; returns the saved connection, or undefined when the server refused. */
@@ -103,12 +127,15 @@ export function ConnectionDialog({ types, connection, onClose, onSaved }: Connec
         });
       }
       setSaved(change.connection);
-      setRows(rowsOf(change.connection));
-      setNotes([
+      const savedRows = rowsOf(change.connection);
+      setRows(savedRows);
+      setPristine(snapshot({ name: change.connection.name, typeName: change.connection.type, rows: savedRows }));
+      const saveNotes = [
         ...(change.trimmed.length > 0 ? [`Removed spaces around: ${change.trimmed.join(', ')}.`] : []),
         ...change.warnings,
-      ]);
-      onSaved(change.connection);
+      ];
+      setNotes(saveNotes);
+      onSaved(change.connection, saveNotes);
       return change.connection;
     } catch (caught) {
       setError(caught);
@@ -124,23 +151,45 @@ export function ConnectionDialog({ types, connection, onClose, onSaved }: Connec
     if (result) onClose();
   }
 
+  /** Tests what the form holds now, without saving it (POST /connections/test with the draft). */
   async function test() {
     setBusy('test');
     setReport(undefined);
-    const result = await save();
-    if (result) {
-      try {
-        setReport(await post<TestReport>(`/connections/${enc(result.name)}/test`));
-      } catch (caught) {
-        setError(caught);
-      }
+    setError(undefined);
+    const kept = keptSecrets();
+    try {
+      setReport(
+        await post<TestReport>('/connections/test', {
+          ...(name.trim() ? { name } : {}),
+          type: typeName,
+          parameters: rows.filter((r) => !kept.has(r.id)).map(({ key, value }) => ({ key, value })),
+          allowGuidSecret: allowGuid,
+          ...(saved ? { connection: saved.name, keep: rows.filter((r) => kept.has(r.id)).map((r) => r.key) } : {}),
+        }),
+      );
+    } catch (caught) {
+      setError(caught);
     }
     setBusy('');
   }
 
-  const guidRefused = error instanceof ApiError && error.code === 'CONNECTION_SECRET_LOOKS_LIKE_SECRET_ID';
+  const guidRefused =
+    (error instanceof ApiError && error.code === 'CONNECTION_SECRET_LOOKS_LIKE_SECRET_ID') ||
+    report?.checks.some((c) => c.code === 'CONNECTION_SECRET_LOOKS_LIKE_SECRET_ID') === true;
   return (
-    <dialog ref={dialog} className="connection-dialog" aria-labelledby={`${formId}-title`} onClose={onClose}>
+    <dialog
+      ref={dialog}
+      className="connection-dialog"
+      aria-labelledby={`${formId}-title`}
+      onClose={onClose}
+      onCancel={(event) => {
+        // Esc: keep the edits unless the administrator confirms.
+        if (dirty) {
+          event.preventDefault();
+          setAskDiscard(true);
+        }
+      }}
+    >
       <form onSubmit={submit}>
         <h2 id={`${formId}-title`}>{saved ? `Edit connection ${saved.name}` : 'New connection'}</h2>
         <div className="field-row">
@@ -250,16 +299,36 @@ export function ConnectionDialog({ types, connection, onClose, onSaved }: Connec
         <ErrorMessage error={error} />
         {report ? <TestReportView report={report} /> : null}
         <div className="dialog-buttons">
-          <button type="button" onClick={test} disabled={busy !== ''} title="Saves the connection, then tests it">
-            {busy === 'test' ? 'Testing…' : 'Test'}
-          </button>
-          <span className="spacer" />
-          <button type="button" onClick={() => dialog.current?.close()}>
-            Close
-          </button>
-          <button type="submit" className="primary" disabled={busy !== ''}>
-            {saved ? 'Update' : 'Create'}
-          </button>
+          {askDiscard ? (
+            <div className="discard-bar" role="alertdialog" aria-label="Discard changes?">
+              <strong>Discard your changes?</strong>
+              <span className="spacer" />
+              <button type="button" onClick={() => setAskDiscard(false)} ref={keepEditing}>
+                Keep editing
+              </button>
+              <button type="button" className="danger" onClick={() => dialog.current?.close()}>
+                Discard
+              </button>
+            </div>
+          ) : (
+            <>
+              <button
+                type="button"
+                onClick={test}
+                disabled={busy !== ''}
+                title="Tests what the form holds now, without saving it"
+              >
+                {busy === 'test' ? 'Testing…' : 'Test'}
+              </button>
+              <span className="spacer" />
+              <button type="button" onClick={requestClose}>
+                Close
+              </button>
+              <button type="submit" className="primary" disabled={busy !== ''}>
+                {saved ? 'Update' : 'Create'}
+              </button>
+            </>
+          )}
         </div>
       </form>
     </dialog>

@@ -16,16 +16,23 @@ function formatDate(iso: string | undefined): string {
   return iso ? new Date(iso).toLocaleString() : '—';
 }
 
+/** The last test in words: healthy, or failed with what went wrong; the code is a secondary detail (item 6). */
 function health(connection: ConnectionView) {
   if (!connection.lastTest) return <span className="muted">not tested</span>;
   const at = new Date(connection.lastTest.at).toLocaleString();
   return connection.lastTest.ok ? (
-    <span className="ok" title={`Tested ${at}`}>
-      ● healthy
+    <span className="ok">
+      ● healthy <span className="muted">(tested {at})</span>
     </span>
   ) : (
-    <span className="bad" title={`${connection.lastTest.message ?? ''} (tested ${at})`}>
-      ● {connection.lastTest.code ?? 'failed'}
+    <span>
+      <span className="bad">● test failed</span>{' '}
+      <span className="health-detail">{connection.lastTest.message ?? 'The last test failed.'}</span>
+      {connection.lastTest.code ? (
+        <code className="code-detail" title={`Tested ${at}`}>
+          {connection.lastTest.code}
+        </code>
+      ) : null}
     </span>
   );
 }
@@ -55,6 +62,7 @@ export function ConnectionsPage({ me }: { me: Me }) {
   const [modal, setModal] = useState<Modal>();
   const [report, setReport] = useState<TestReport>();
   const [testing, setTesting] = useState<string>();
+  const [saved, setSaved] = useState<string>();
   const [error, setError] = useState<unknown>();
   const canEdit = me.role === 'admin';
   const canTest = me.role !== 'viewer';
@@ -73,6 +81,7 @@ export function ConnectionsPage({ me }: { me: Me }) {
 
   async function run(action: () => Promise<unknown>) {
     setError(undefined);
+    setSaved(undefined);
     try {
       await action();
     } catch (caught) {
@@ -129,12 +138,17 @@ export function ConnectionsPage({ me }: { me: Me }) {
         ) : null}
       </div>
       <ErrorMessage error={error} />
+      {saved ? (
+        <p className="note" role="status">
+          {saved}
+        </p>
+      ) : null}
       {connections === undefined ? (
         <p className="muted">Loading…</p>
       ) : connections.length === 0 ? (
         <p className="empty">No connections yet. {canEdit ? 'Create one for your Entra ID app registration.' : ''}</p>
       ) : (
-        <table className="list">
+        <table className="list cards">
           <thead>
             <tr>
               <th scope="col">Name</th>
@@ -151,10 +165,12 @@ export function ConnectionsPage({ me }: { me: Me }) {
             {connections.map((c) => (
               <tr key={c.id} data-connection={c.name}>
                 <th scope="row">{c.name}</th>
-                <td>{c.type}</td>
-                <td>{health(c)}</td>
-                <td>{secretExpiry(c)}</td>
-                <td>{c.lastSync ? `${c.lastSync.status}, ${formatDate(c.lastSync.at)}` : '—'}</td>
+                <td data-label="Type">{c.type}</td>
+                <td data-label="Health">{health(c)}</td>
+                <td data-label="Secret expires">{secretExpiry(c)}</td>
+                <td data-label="Last sync">
+                  {c.lastSync ? `${c.lastSync.status}, ${formatDate(c.lastSync.at)}` : 'never synced'}
+                </td>
                 <td className="actions">
                   {canTest ? (
                     <button type="button" onClick={() => test(c)} disabled={testing !== undefined}>
@@ -198,7 +214,10 @@ export function ConnectionsPage({ me }: { me: Me }) {
           types={types}
           {...(modal.connection ? { connection: modal.connection } : {})}
           onClose={() => setModal(undefined)}
-          onSaved={() => void reload()}
+          onSaved={(connection, notes) => {
+            setSaved([`Saved ${connection.name}.`, ...notes].join(' '));
+            void reload();
+          }}
         />
       ) : null}
       {modal?.kind === 'import-secret' ? (

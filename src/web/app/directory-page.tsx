@@ -4,6 +4,7 @@ import { ConnectionPicker, useSelectedConnection } from './connection-picker.js'
 import { ErrorMessage } from './error-message.js';
 import { GroupMembers } from './group-members.js';
 import { MembershipChecker } from './membership-checker.js';
+import { TableWrap } from './table-wrap.js';
 
 interface User {
   id: string;
@@ -30,6 +31,7 @@ export function DirectoryPage() {
   const [counts, setCounts] = useState<{ users: number; groups: number; memberships: number }>();
   const [selectedGroup, setSelectedGroup] = useState<Group>();
   const [error, setError] = useState<unknown>();
+  const [searched, setSearched] = useState('');
 
   const load = useCallback(
     async (text: string) => {
@@ -40,6 +42,7 @@ export function DirectoryPage() {
         setCounts(await get(`/directory/${enc(name)}/counts`));
         setUsers(await get<User[]>(`/directory/${enc(name)}/users?${query}`));
         setGroups(await get<Group[]>(`/directory/${enc(name)}/groups?${query}`));
+        setSearched(text.trim());
       } catch (caught) {
         setError(caught);
       }
@@ -71,19 +74,21 @@ export function DirectoryPage() {
             </p>
           ) : null}
           <MembershipChecker connection={name} />
-          <div className="toolbar" role="tablist" aria-label="Directory objects">
-            {(['groups', 'users'] as const).map((t) => (
-              <button
-                key={t}
-                type="button"
-                role="tab"
-                aria-selected={tab === t}
-                className={tab === t ? 'primary' : undefined}
-                onClick={() => setTab(t)}
-              >
-                {t === 'users' ? `Users (${users.length})` : `Groups (${groups.length})`}
-              </button>
-            ))}
+          <div className="toolbar directory-toolbar">
+            <div className="toolbar" role="tablist" aria-label="Directory objects">
+              {(['groups', 'users'] as const).map((t) => (
+                <button
+                  key={t}
+                  type="button"
+                  role="tab"
+                  aria-selected={tab === t}
+                  className={tab === t ? 'primary' : undefined}
+                  onClick={() => setTab(t)}
+                >
+                  {t === 'users' ? `Users (${users.length})` : `Groups (${groups.length})`}
+                </button>
+              ))}
+            </div>
             <form onSubmit={submit} className="search">
               <label htmlFor="directory-search" className="visually-hidden">
                 Search
@@ -98,29 +103,39 @@ export function DirectoryPage() {
               <button type="submit">Search</button>
             </form>
           </div>
-          {tab === 'users' ? (
-            <table className="list">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">User principal name</th>
-                  <th scope="col">Mail</th>
-                  <th scope="col">Department</th>
-                  <th scope="col">Enabled</th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.map((u) => (
-                  <tr key={u.id}>
-                    <th scope="row">{u.displayName}</th>
-                    <td>{u.userPrincipalName}</td>
-                    <td>{u.mail ?? ''}</td>
-                    <td>{u.department ?? ''}</td>
-                    <td>{u.accountEnabled ? 'yes' : 'no'}</td>
+          {counts && counts.users + counts.groups === 0 ? (
+            <p className="empty">
+              The local copy is empty: run a sync on the <a href={`/sync?connection=${enc(name)}`}>Sync page</a>.
+            </p>
+          ) : (tab === 'users' ? users : groups).length === 0 ? (
+            <p className="empty" role="status">
+              {searched ? `No ${tab} match “${searched}”.` : `No ${tab} in the local copy.`}
+            </p>
+          ) : tab === 'users' ? (
+            <TableWrap label="Users">
+              <table className="list">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">User principal name</th>
+                    <th scope="col">Mail</th>
+                    <th scope="col">Department</th>
+                    <th scope="col">Enabled</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {users.map((u) => (
+                    <tr key={u.id}>
+                      <th scope="row">{u.displayName}</th>
+                      <td>{u.userPrincipalName}</td>
+                      <td>{u.mail ?? ''}</td>
+                      <td>{u.department ?? ''}</td>
+                      <td>{u.accountEnabled ? 'yes' : 'no'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
           ) : (
             <div className="columns">
               <ul className="group-list" aria-label="Groups">

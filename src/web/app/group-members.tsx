@@ -7,6 +7,28 @@ interface Member {
   type: 'user' | 'group';
   displayName: string | null;
   userPrincipalName?: string;
+  /** Set by the API for a member the sync policy leaves out (e.g. a disabled user): the reason, or true. */
+  excluded?: string | boolean;
+  accountEnabled?: boolean;
+}
+
+/** A member the local copy cannot name is said in words, never shown as a bare GUID (issue 16 item 5). */
+function userLabel(m: Member) {
+  const excluded = m.excluded === true ? 'excluded' : typeof m.excluded === 'string' ? `excluded (${m.excluded})` : '';
+  if (!m.displayName) {
+    return (
+      <span title={`Object id ${m.id}`}>
+        <em>{excluded || 'A user not in the local copy'}</em>{' '}
+        <span className="muted">(disabled users are left out by the sync policy; the id is in the tooltip)</span>
+      </span>
+    );
+  }
+  return (
+    <span>
+      {m.displayName} <span className="muted">{m.userPrincipalName}</span>
+      {excluded || m.accountEnabled === false ? <span className="badge-muted"> — {excluded || 'disabled'}</span> : null}
+    </span>
+  );
 }
 
 /** A group's direct members; nested groups expand in place (loaded when opened), so the nesting stays visible. */
@@ -27,7 +49,7 @@ export function GroupMembers({
   }, [connection, groupId]);
   if (error) return <ErrorMessage error={error} />;
   if (!members) return <p className="muted">Loading…</p>;
-  if (members.length === 0) return <p className="muted">No members.</p>;
+  if (members.length === 0) return <p className="muted">This group has no members in the local copy.</p>;
   return (
     <ul className="members">
       {members.map((m) => (
@@ -54,12 +76,7 @@ export function GroupMembers({
               ) : null}
             </>
           ) : (
-            <span>
-              {m.displayName ?? (
-                <code title="Not in the local copy (e.g. a disabled user the sync excludes)">{m.id}</code>
-              )}{' '}
-              <span className="muted">{m.userPrincipalName}</span>
-            </span>
+            userLabel(m)
           )}
         </li>
       ))}

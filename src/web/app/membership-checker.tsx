@@ -1,6 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import { enc, get } from './api.js';
 import { ErrorMessage } from './error-message.js';
+import { localTime } from './local-time.js';
+import { ObjectPicker, type Picked, resolveTyped } from './object-picker.js';
 
 interface Answer {
   member: boolean;
@@ -9,20 +11,41 @@ interface Answer {
   syncedAt?: string;
 }
 
-/** "Is this user in that group, directly or through nested groups?", with the path that makes it so. */
+/**
+ * "Is this user in that group, directly or through nested groups?", with the path that makes it so. Both fields
+ * search the local copy as you type (users by name, UPN or mail; groups by name), so "Adele Chen" works.
+ */
 export function MembershipChecker({ connection }: { connection: string }) {
-  const [user, setUser] = useState('');
-  const [group, setGroup] = useState('');
+  const [user, setUser] = useState<Picked>();
+  const [userText, setUserText] = useState('');
+  const [group, setGroup] = useState<Picked>();
+  const [groupText, setGroupText] = useState('');
+  const [offers, setOffers] = useState<{ user?: Picked[]; group?: Picked[] }>({});
   const [live, setLive] = useState(false);
-  const [answer, setAnswer] = useState<Answer>();
+  const [answer, setAnswer] = useState<Answer & { who: string }>();
   const [error, setError] = useState<unknown>();
+
+  /** The picked object, or what the typed text resolves to; undefined when the administrator must choose. */
+  async function settle(kind: 'user' | 'group', picked: Picked | undefined, text: string) {
+    if (picked) return { id: picked.id, label: picked.displayName };
+    const resolved = await resolveTyped(connection, kind, text);
+    if ('picked' in resolved) return { id: resolved.picked.id, label: resolved.picked.displayName };
+    if ('typed' in resolved) return { id: resolved.typed, label: resolved.typed };
+    setOffers((current) => ({ ...current, [kind]: resolved.candidates }));
+    return undefined;
+  }
+
   async function submit(event: FormEvent) {
     event.preventDefault();
     setError(undefined);
     setAnswer(undefined);
-    const query = new URLSearchParams({ user: user.trim(), group: group.trim(), ...(live ? { live: 'true' } : {}) });
     try {
-      setAnswer(await get<Answer>(`/directory/${enc(connection)}/membership?${query}`));
+      const who = await settle('user', user, userText);
+      const where = await settle('group', group, groupText);
+      if (!who || !where) return;
+      const query = new URLSearchParams({ user: who.id, group: where.id, ...(live ? { live: 'true' } : {}) });
+      const reply = await get<Answer>(`/directory/${enc(connection)}/membership?${query}`);
+      setAnswer({ ...reply, who: who.label });
     } catch (caught) {
       setError(caught);
     }
@@ -31,14 +54,24 @@ export function MembershipChecker({ connection }: { connection: string }) {
     <section className="panel" aria-labelledby="checker-title">
       <h2 id="checker-title">Membership checker</h2>
       <form className="inline-form" onSubmit={submit}>
-        <label>
-          User (UPN or id)
-          <input value={user} onChange={(e) => setUser(e.target.value)} required />
-        </label>
-        <label>
-          Group (name or id)
-          <input value={group} onChange={(e) => setGroup(e.target.value)} required />
-        </label>
+        <ObjectPicker
+          connection={connection}
+          kind="user"
+          label="User"
+          required
+          onPick={setUser}
+          onText={setUserText}
+          {...(offers.user ? { offer: offers.user } : {})}
+        />
+        <ObjectPicker
+          connection={connection}
+          kind="group"
+          label="Group"
+          required
+          onPick={setGroup}
+          onText={setGroupText}
+          {...(offers.group ? { offer: offers.group } : {})}
+        />
         <label className="checkbox">
           <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} /> Ask Graph live
         </label>
@@ -54,14 +87,14 @@ export function MembershipChecker({ connection }: { connection: string }) {
             <span className="muted">
               {' '}
               (from the {answer.source === 'live' ? 'live Graph' : 'local directory'}
-              {answer.syncedAt ? `, synced ${new Date(answer.syncedAt).toLocaleString()}` : ''})
+              {answer.syncedAt ? `, synced ${localTime(answer.syncedAt)}` : ''})
             </span>
           </p>
           {answer.member ? (
             <>
               <p className="muted">Path, from the user's direct group to the asked group:</p>
               <ol className="path" aria-label="Membership path">
-                <li>{user.trim()}</li>
+                <li>{answer.who}</li>
                 {answer.path.map((step) => (
                   <li key={step.id}>{step.displayName}</li>
                 ))}

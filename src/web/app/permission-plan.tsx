@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { ApiError, enc, post } from './api.js';
-import type { PermissionPlanView } from './types.js';
+import type { PermissionPlan } from './types.js';
 
 /** A copy-to-clipboard button; says "Copied" for a moment (or why it could not). */
 function CopyButton({ text, label }: { text: string; label: string }) {
@@ -37,7 +37,7 @@ function Block({ title, text }: { title: string; text: string }) {
  * the az and PowerShell commands (each with a copy button), and a link that opens the admin-consent page. When the
  * server has a public URL, the link starts the round trip (gatehouse checks the callback and re-tests).
  */
-export function PermissionPlanView({ plan }: { plan: PermissionPlanView }) {
+export function PermissionPlanView({ plan }: { plan: PermissionPlan }) {
   const [error, setError] = useState<string>();
   const roundTrip = plan.adminConsentUrl?.includes('/v2.0/adminconsent') ?? false;
   async function openConsent(event: React.MouseEvent<HTMLAnchorElement>) {

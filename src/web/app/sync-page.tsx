@@ -1,151 +1,35 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { enc, get, post, put } from './api.js';
+import { useCallback, useEffect, useState } from 'react';
+import { enc, get, post } from './api.js';
 import { ConnectionPicker, useSelectedConnection } from './connection-picker.js';
 import { ErrorMessage } from './error-message.js';
+import { localTime } from './local-time.js';
+import { roleAllows } from './roles.js';
+import { SyncHistory } from './sync-history.js';
 import { type ProgressState, progressPercent, type SyncProgressEvent } from './sync-progress.js';
+import { ReportView, RunFailure } from './sync-report.js';
+import { SettingsForm } from './sync-settings-form.js';
+import type { RunRecord, SyncReport, SyncStatus } from './sync-types.js';
 import type { Me } from './types.js';
 
-interface Counts {
-  added: number;
-  updated?: number;
-  removed: number;
-}
-interface SyncReport {
-  connection: string;
-  mode: string;
-  status: string;
-  dryRun?: boolean;
-  users: Counts;
-  groups: Counts;
-  memberships: Counts;
-  requests: number;
-  durationMs: number;
-  pendingRemovals?: { users: number; groups: number; memberships: number };
-  errors?: { code: string; message: string }[];
-}
-interface RunRecord {
-  id: string;
-  startedAt: string;
-  mode: string;
-  status: string;
-  dryRun: boolean;
-  errorCode?: string;
-  report: SyncReport;
-}
-interface SyncStatus {
-  schedule: string | null;
-  nextRunAt: string | null;
-  disabledUsers: string;
-  deleteThreshold: { count: number; percent: number };
-  scopeGroup: string | null;
-  running: boolean;
-  lastSyncedAt: string | null;
-  pendingRemovals: { users: number; groups: number; memberships: number };
-}
-
-const counts = (c: Counts) => `+${c.added} ~${c.updated ?? 0} −${c.removed}`;
-const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
-
-function ReportView({ report }: { report: SyncReport }) {
-  return (
-    <dl className="report" aria-label="Sync report">
-      <dt>Status</dt>
-      <dd className={report.status === 'succeeded' ? 'ok' : 'bad'} data-testid="sync-status">
-        {report.status}
-        {report.dryRun ? ' (dry run)' : ''}
-      </dd>
-      <dt>Mode</dt>
-      <dd>{report.mode}</dd>
-      <dt>Users</dt>
-      <dd>{counts(report.users)}</dd>
-      <dt>Groups</dt>
-      <dd>{counts(report.groups)}</dd>
-      <dt>Memberships</dt>
-      <dd>{counts(report.memberships)}</dd>
-      <dt>Graph requests</dt>
-      <dd>{report.requests}</dd>
-      <dt>Duration</dt>
-      <dd>{(report.durationMs / 1000).toFixed(1)} s</dd>
-      {report.errors?.map((e) => (
-        <dd key={e.code} className="bad">
-          {e.code}: {e.message}
-        </dd>
-      ))}
-    </dl>
-  );
-}
-
-function SettingsForm({ name, status, onSaved }: { name: string; status: SyncStatus; onSaved: () => void }) {
-  const [form, setForm] = useState({
-    schedule: status.schedule ?? 'off',
-    disabledUsers: status.disabledUsers,
-    deleteThreshold: `${status.deleteThreshold.percent}%`,
-    scopeGroup: status.scopeGroup ?? '',
-  });
-  const [error, setError] = useState<unknown>();
-  const [saved, setSaved] = useState(false);
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setError(undefined);
-    try {
-      await put(`/sync/${enc(name)}/settings`, form);
-      setSaved(true);
-      onSaved();
-    } catch (caught) {
-      setError(caught);
-    }
+function progressLabel(progress: ProgressState, report: SyncReport | undefined): string {
+  if (!progress.finished) {
+    return `Users: ${progress.users?.objects ?? 0} read · Groups: ${progress.groups?.objects ?? 0} read`;
   }
-  return (
-    <form className="inline-form" onSubmit={submit} aria-label="Schedule and policies">
-      <label>
-        Schedule
-        <input
-          value={form.schedule}
-          onChange={(e) => setForm({ ...form, schedule: e.target.value })}
-          placeholder="every 15m, daily 02:30 Europe/Berlin, off"
-          aria-describedby="schedule-help"
-        />
-      </label>
-      <label>
-        Disabled users
-        <select value={form.disabledUsers} onChange={(e) => setForm({ ...form, disabledUsers: e.target.value })}>
-          <option value="exclude">exclude</option>
-          <option value="include">include</option>
-        </select>
-      </label>
-      <label>
-        Delete threshold
-        <input
-          value={form.deleteThreshold}
-          onChange={(e) => setForm({ ...form, deleteThreshold: e.target.value })}
-          size={6}
-        />
-      </label>
-      <label>
-        Scope group (optional)
-        <input value={form.scopeGroup} onChange={(e) => setForm({ ...form, scopeGroup: e.target.value })} />
-      </label>
-      <button type="submit">Save settings</button>
-      <span id="schedule-help" className="muted">
-        Examples: <code>every 15m</code>, <code>every 2h</code>, <code>daily 02:30 Europe/Berlin</code>,{' '}
-        <code>off</code>
-      </span>
-      {saved ? <span className="ok">Saved.</span> : null}
-      <ErrorMessage error={error} />
-    </form>
-  );
+  if (report?.status === 'failed') return 'Failed';
+  if (report?.status === 'quarantined') return 'Held back: removals wait for release';
+  return 'Finished';
 }
 
 /** Sync: run now with a live progress bar, the schedule and policies, quarantined runs, history and reports. */
 export function SyncPage({ me }: { me: Me }) {
   const [name, connections] = useSelectedConnection();
   const [status, setStatus] = useState<SyncStatus>();
-  const [history, setHistory] = useState<RunRecord[]>([]);
+  const [history, setHistory] = useState<RunRecord[]>();
   const [report, setReport] = useState<SyncReport>();
   const [progress, setProgress] = useState<ProgressState>();
   const [options, setOptions] = useState({ full: false, dryRun: false });
   const [error, setError] = useState<unknown>();
-  const canRun = me.role !== 'viewer';
+  const canRun = roleAllows(me.role, 'operator');
 
   const reload = useCallback(async () => {
     if (!name) return;
@@ -194,7 +78,14 @@ export function SyncPage({ me }: { me: Me }) {
 
   const quarantined =
     status && status.pendingRemovals.users + status.pendingRemovals.groups + status.pendingRemovals.memberships > 0;
-  const percent = progress ? progressPercent(progress) : 0;
+  const failed = report?.status === 'failed';
+  // A failed run does not fill the bar: it stops where the run stopped, in red.
+  const percent = progress
+    ? failed
+      ? Math.min(progressPercent({ ...progress, finished: false }), 95)
+      : progressPercent(progress)
+    : 0;
+  const failure = report && report.status === 'failed' ? report.errors?.[0] : undefined;
   return (
     <section aria-labelledby="sync-title">
       <div className="page-head">
@@ -207,8 +98,8 @@ export function SyncPage({ me }: { me: Me }) {
           <div className="panel">
             <h2>Run</h2>
             <p>
-              Last synced: {when(status.lastSyncedAt)} · Schedule: {status.schedule ?? 'off'}
-              {status.nextRunAt ? ` · next ${when(status.nextRunAt)}` : ''}
+              Last synced: {localTime(status.lastSyncedAt)} · Schedule: {status.schedule ?? 'off'}
+              {status.nextRunAt ? ` · next ${localTime(status.nextRunAt)}` : ''}
             </p>
             {canRun ? (
               <div className="toolbar">
@@ -237,19 +128,26 @@ export function SyncPage({ me }: { me: Me }) {
                   Run now
                 </button>
               </div>
-            ) : null}
+            ) : (
+              <p className="muted">Operators and admins can run a sync.</p>
+            )}
             {progress ? (
               <div className="progress">
-                <label htmlFor="sync-progress">
-                  {progress.finished
-                    ? 'Finished'
-                    : `Users: ${progress.users?.objects ?? 0} read · Groups: ${progress.groups?.objects ?? 0} read`}
+                <label htmlFor="sync-progress" className={failed ? 'bad' : undefined}>
+                  {progressLabel(progress, report)}
                 </label>
-                <progress id="sync-progress" max={100} value={percent} aria-valuetext={`${percent}%`}>
+                <progress
+                  id="sync-progress"
+                  className={failed ? 'failed' : undefined}
+                  max={100}
+                  value={percent}
+                  aria-valuetext={failed ? 'failed' : `${percent}%`}
+                >
                   {percent}%
                 </progress>
               </div>
             ) : null}
+            {failure && name ? <RunFailure connection={name} error={failure} canTest={canRun} /> : null}
             {report ? <ReportView report={report} /> : null}
           </div>
           <div className="panel">
@@ -281,44 +179,11 @@ export function SyncPage({ me }: { me: Me }) {
       {name ? (
         <>
           <h2>History</h2>
-          <table className="list">
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Mode</th>
-                <th scope="col">Status</th>
-                <th scope="col">Users</th>
-                <th scope="col">Groups</th>
-                <th scope="col">Memberships</th>
-                <th scope="col">Duration</th>
-                <th scope="col">
-                  <span className="visually-hidden">Report</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.map((run) => (
-                <tr key={run.id}>
-                  <td>{when(run.startedAt)}</td>
-                  <td>{run.mode}</td>
-                  <td className={run.status === 'succeeded' ? 'ok' : 'bad'}>
-                    {run.status}
-                    {run.dryRun ? ' (dry run)' : ''}
-                    {run.errorCode ? ` (${run.errorCode})` : ''}
-                  </td>
-                  <td>{counts(run.report.users)}</td>
-                  <td>{counts(run.report.groups)}</td>
-                  <td>{counts(run.report.memberships)}</td>
-                  <td>{(run.report.durationMs / 1000).toFixed(1)} s</td>
-                  <td className="actions">
-                    <button type="button" onClick={() => setReport(run.report)}>
-                      Report
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          {history ? (
+            <SyncHistory history={history} onReport={(r) => setReport(r.report)} />
+          ) : (
+            <p className="muted">Loading…</p>
+          )}
         </>
       ) : null}
     </section>

@@ -36,7 +36,7 @@ export interface TestCheck {
 }
 
 /** `GET /connections/{name}/permissions` and the failing permissions check's `details.plan` (product.md 9.3). */
-export interface PermissionPlanView {
+export interface PermissionPlan {
   connection: string;
   clientId: string;
   capabilities: string[];
@@ -49,6 +49,8 @@ export interface PermissionPlanView {
 export interface TestReport {
   connection: string;
   ok: boolean;
+  testedAt?: string;
+  tokenExpiresAt?: string;
   checks: TestCheck[];
   grantedRoles: string[];
   capabilities: Record<string, { ok: boolean; missing: string[] }>;
