@@ -149,13 +149,19 @@ describe('issue 16, item by item, in the console', { skip }, () => {
       await context.close();
     });
 
-    test(`${v}: item 8 — the report names its four checks and shows local time`, async () => {
+    test(`${v}: item 8 — the report names its five checks and shows local time`, async () => {
       const { context, page } = await signedIn(cf, viewport);
       await page.locator(`tr[data-connection="${GOOD}"]`).getByRole('button', { name: 'Test' }).click();
       const report = page.getByTestId('test-report');
       await report.getByTestId('test-result').filter({ hasText: 'all checks passed' }).waitFor({ timeout: 30_000 });
       const names = await report.locator('.check-name').allInnerTexts();
-      assert.deepEqual(names, ['Parameters', 'Token from Entra ID', 'Application permissions', 'Microsoft Graph']);
+      assert.deepEqual(names, [
+        'Parameters',
+        'Token from Entra ID',
+        'Application permissions',
+        'Microsoft Graph',
+        'Secret or certificate expiry',
+      ]);
       assert.doesNotMatch(await report.innerText(), RAW_ISO, 'no raw UTC timestamps');
       await page.locator(`tr[data-connection="${BROKEN}"]`).getByRole('button', { name: 'Test' }).click();
       await page.getByTestId('test-result').filter({ hasText: 'failed' }).waitFor({ timeout: 30_000 });

@@ -125,6 +125,8 @@ describe('credential kinds and the permission plan in the UI', { skip }, () => {
     assert.match(await popup.locator('body').innerText(), /connection test passed/);
     await screenshot(popup, 'credentials-03-consent-granted');
     await popup.close();
+    // The draft was tested unsaved; the round trip re-tests a stored connection, so the link saved it first.
+    assert.equal((await fx.gatehouse.connections.get('Needs consent')).name, 'Needs consent');
     await dialog.getByRole('button', { name: 'Test' }).click();
     await dialog.getByTestId('test-result').filter({ hasText: 'all checks passed' }).waitFor({ timeout: 30_000 });
   });

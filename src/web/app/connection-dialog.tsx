@@ -297,7 +297,12 @@ export function ConnectionDialog({ types, connection, onClose, onSaved }: Connec
           </p>
         ))}
         <ErrorMessage error={error} />
-        {report ? <TestReportView report={report} /> : null}
+        {report ? (
+          <TestReportView
+            report={report}
+            {...(saved && !dirty ? {} : { saveFirst: async () => (await save())?.name })}
+          />
+        ) : null}
         <div className="dialog-buttons">
           {askDiscard ? (
             <div className="discard-bar" role="alertdialog" aria-label="Discard changes?">

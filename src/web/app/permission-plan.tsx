@@ -37,7 +37,18 @@ function Block({ title, text }: { title: string; text: string }) {
  * the az and PowerShell commands (each with a copy button), and a link that opens the admin-consent page. When the
  * server has a public URL, the link starts the round trip (gatehouse checks the callback and re-tests).
  */
-export function PermissionPlanView({ plan }: { plan: PermissionPlan }) {
+export function PermissionPlanView({
+  plan,
+  saveFirst,
+}: {
+  plan: PermissionPlan;
+  /**
+   * For a plan that came from testing an unsaved draft (the connection dialog): saves the draft and returns the saved
+   * connection's name, since the consent round trip re-tests a stored connection; `undefined` when saving failed (the
+   * dialog shows why).
+   */
+  saveFirst?: () => Promise<string | undefined>;
+}) {
   const [error, setError] = useState<string>();
   const roundTrip = plan.adminConsentUrl?.includes('/v2.0/adminconsent') ?? false;
   async function openConsent(event: React.MouseEvent<HTMLAnchorElement>) {
@@ -45,7 +56,12 @@ export function PermissionPlanView({ plan }: { plan: PermissionPlan }) {
     event.preventDefault();
     const opened = window.open('', '_blank');
     try {
-      const { url } = await post<{ url: string }>(`/connections/${enc(plan.connection)}/consent`);
+      const connection = saveFirst ? await saveFirst() : plan.connection;
+      if (connection === undefined) {
+        opened?.close();
+        return;
+      }
+      const { url } = await post<{ url: string }>(`/connections/${enc(connection)}/consent`);
       if (opened) opened.location.href = url;
       else window.location.href = url;
     } catch (caught) {
@@ -91,7 +107,8 @@ export function PermissionPlanView({ plan }: { plan: PermissionPlan }) {
           </a>{' '}
           <span className="muted">
             (a Privileged Role Administrator or Global Administrator signs in
-            {roundTrip ? '; gatehouse re-tests when Entra sends you back' : '; then test again'})
+            {roundTrip ? '; gatehouse re-tests when Entra sends you back' : '; then test again'}
+            {roundTrip && saveFirst ? '; the connection is saved first' : ''})
           </span>
         </p>
       ) : (

@@ -18,7 +18,14 @@ const CHECK_NAMES: Record<string, string> = {
  * The doctor's checks, in order, each named, with what to do when it did not pass; times in local time. Scrolled
  * into view when it arrives, so the answer to "Test" is never below the fold.
  */
-export function TestReportView({ report }: { report: TestReport }) {
+export function TestReportView({
+  report,
+  saveFirst,
+}: {
+  report: TestReport;
+  /** Given for a draft's report: the consent link saves the draft before the round trip (see PermissionPlanView). */
+  saveFirst?: () => Promise<string | undefined>;
+}) {
   const plan = report.checks.find((c) => c.id === 'permissions' && c.status !== 'pass')?.details?.plan as
     | Plan
     | undefined;
@@ -54,7 +61,7 @@ export function TestReportView({ report }: { report: TestReport }) {
       {report.grantedRoles.length > 0 ? (
         <p className="muted">Application permissions granted: {report.grantedRoles.join(', ')}</p>
       ) : null}
-      {plan ? <PermissionPlanView plan={plan} /> : null}
+      {plan ? <PermissionPlanView plan={plan} {...(saveFirst ? { saveFirst } : {})} /> : null}
     </section>
   );
 }
