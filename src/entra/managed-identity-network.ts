@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
+import { networkFailureReason } from './network-failure-reason.js';
 
 /** What went wrong on the wire during one managed-identity token request (never a token or a header value). */
 export type ManagedIdentityFailure =
@@ -74,7 +75,7 @@ async function send<T>(
     text = await response.text();
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-    remember({ kind: 'unreachable', origin, reason: describe(error), timedOut });
+    remember({ kind: 'unreachable', origin, reason: networkFailureReason(error), timedOut });
     throw new Error(`Managed identity endpoint unreachable: ${origin}`);
   }
   let body: unknown;
@@ -115,14 +116,4 @@ function errorFailure(status: number, body: Record<string, unknown>): ManagedIde
     ...(error ? { error } : {}),
     ...(text ? { description: (text.split(/\r?\n/)[0] ?? '').slice(0, 300) } : {}),
   };
-}
-
-function describe(error: unknown): string {
-  if (error instanceof DOMException) return error.name;
-  if (error instanceof Error) {
-    const cause = error.cause as { code?: unknown } | undefined;
-    if (cause && typeof cause.code === 'string') return cause.code;
-    return error.name;
-  }
-  return 'unknown';
 }

@@ -1,4 +1,5 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
+import { networkFailureReason } from './network-failure-reason.js';
 import { isTokenErrorBody, parseTokenErrorBody, type TokenEndpointFailure } from './token-endpoint-failure.js';
 
 export interface TokenNetworkClientOptions {
@@ -72,7 +73,7 @@ export class TokenNetworkClient implements INetworkModule {
       this.#remember(correlationId, {
         kind: 'unreachable',
         origin: new URL(target).origin,
-        reason: describe(error),
+        reason: networkFailureReason(error),
         timedOut,
       });
       throw new Error(`Token endpoint unreachable: ${new URL(target).origin}`);
@@ -128,15 +129,4 @@ function headersRecord(headers: Headers): Record<string, string> {
     record[key.toLowerCase()] = value;
   });
   return record;
-}
-
-/** The network-level reason (ECONNREFUSED, ENOTFOUND, certificate errors), never a request body. */
-function describe(error: unknown): string {
-  if (error instanceof DOMException) return error.name;
-  if (error instanceof Error) {
-    const cause = error.cause as { code?: unknown } | undefined;
-    if (cause && typeof cause.code === 'string') return cause.code;
-    return error.name;
-  }
-  return 'unknown';
 }
