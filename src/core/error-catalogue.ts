@@ -499,6 +499,14 @@ export const ERROR_CATALOGUE = {
     hint: 'Use --disabled-users exclude|include and --delete-threshold N or N%.',
     uiHint: 'Disabled users is exclude or include; the delete threshold is a number of objects (N) or a share (N%).',
   },
+  SYNC_RESYNC_FAILED: {
+    status: 502,
+    exit: 1,
+    message: 'Microsoft Graph refused the saved delta link, and the full round started in its place failed too.',
+    hint: 'details carry both answers (status and Graph error code). Test the connection (`gatehouse connections test NAME`) and check GraphEndpoint and the $select/$filter settings; then run `gatehouse sync run NAME --full`.',
+    uiHint:
+      'details carry both answers (status and Graph error code). Test the connection on the Connections page and check GraphEndpoint; then start a Full sync on the Sync page.',
+  },
   // --- actions ------------------------------------------------------------------------------------------------
   ACTION_UNKNOWN: {
     status: 404,

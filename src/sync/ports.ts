@@ -143,6 +143,11 @@ export interface SyncReport {
   durationMs: number;
   /** What went wrong, with the catalogue's hint (what to do), so every surface can show it without a lookup. */
   errors: { code: string; message: string; hint?: string }[];
+  /**
+   * Streams whose saved delta or skip link Graph refused, so the run started a reconciling full round instead: the
+   * gatehouse code, the HTTP status and Graph's error code.
+   */
+  resyncs?: { stream: SyncStream; code: string; status?: number; graphCode?: string }[];
 }
 
 export interface SyncRunRecord {

@@ -65,6 +65,29 @@ function isResyncRequired(error: unknown): boolean {
   return error instanceof AppError && error.code === 'GRAPH_DELTA_RESYNC_REQUIRED';
 }
 
+/** 4xx answers that are about the request's identity or rate, not about the link: a full round would not help. */
+const NOT_A_LINK_PROBLEM = new Set([401, 403, 407, 408, 429]);
+
+/**
+ * Graph refused a link we had saved (a delta link or a skip-token checkpoint): 410 Gone, `syncStateNotFound`, or any
+ * other 4xx answer (an unknown, expired or damaged token is a 400 `Request_BadRequest`, or a 404). Decided by the
+ * Graph error code and HTTP status in the error's details, never by Graph's text.
+ */
+export function isLinkRejected(error: unknown): boolean {
+  if (isResyncRequired(error)) return true;
+  if (!(error instanceof AppError) || !error.code.startsWith('GRAPH_')) return false;
+  const status = error.details.status;
+  return typeof status === 'number' && status >= 400 && status < 500 && !NOT_A_LINK_PROBLEM.has(status);
+}
+
+/** Why a stream dropped its saved link and started a full round (shown in the run report). */
+export interface ResyncReason {
+  stream: SyncStream;
+  code: string;
+  status?: number;
+  graphCode?: string;
+}
+
 /**
  * One sync run of one connection over an already-held lease: users and groups rounds run concurrently, each page is
  * written with its checkpoint, removals are held until both rounds end and pass the deletion guard, then committed
@@ -80,6 +103,7 @@ export class SyncExecution {
     pages: 0,
   };
   private fullRound = false;
+  private readonly resyncs: ResyncReason[] = [];
   /** The caller's signal, joined with this run's own: a permanent failure of one stream stops the other at once. */
   private signal: AbortSignal | undefined;
 
@@ -159,6 +183,7 @@ export class SyncExecution {
       memberships: this.totals.memberships,
       pages: this.totals.pages,
       errors,
+      ...(this.resyncs.length ? { resyncs: [...this.resyncs] } : {}),
     };
   }
 
@@ -203,15 +228,47 @@ export class SyncExecution {
   }
 
   private async runStream(stream: SyncStream, state: SyncState, fingerprint: string): Promise<void> {
+    const saved = state.rounds[stream] !== undefined && !this.options.full;
     let round = await this.openRound(stream, state, fingerprint);
+    // A resumed round or a delta link came from the store: Graph may no longer accept it. A round opened now did not.
+    const fromStore = saved || round.mode === 'incremental';
+    if (round.mode === 'full') this.fullRound = true;
     try {
       round = await this.fetchRound(stream, round, state);
     } catch (error) {
-      // 410 Gone / expired delta or skip token: Graph wants a new full round, which then reconciles. This also
-      // covers a full round whose checkpoint expired while the run was down (else it would fail forever).
-      if (!isResyncRequired(error)) throw error;
-      this.logger.warn({ connection: this.connection.name, stream }, 'sync token expired; starting a full round');
-      round = await this.fetchRound(stream, await this.openFullRound(stream), state);
+      // Graph refused the saved delta or skip link (410 Gone, syncStateNotFound, an unknown or expired token): ONE
+      // new full round, which then reconciles. This also covers a full round whose checkpoint expired while the run
+      // was down (else every later run would fail the same way, forever).
+      if (!isResyncRequired(error) && !(fromStore && isLinkRejected(error))) throw error;
+      const reason = toAppError(error);
+      const status = typeof reason.details.status === 'number' ? reason.details.status : undefined;
+      const graphCode = typeof reason.details.graphCode === 'string' ? reason.details.graphCode : undefined;
+      this.resyncs.push({
+        stream,
+        code: reason.code,
+        ...(status !== undefined ? { status } : {}),
+        ...(graphCode ? { graphCode } : {}),
+      });
+      this.logger.warn(
+        { connection: this.connection.name, stream, code: reason.code, status, graphCode },
+        'Graph refused the saved sync link; starting a full round',
+      );
+      this.fullRound = true;
+      try {
+        round = await this.fetchRound(stream, await this.openFullRound(stream), state);
+      } catch (second) {
+        if (!isLinkRejected(second)) throw second;
+        const failure = toAppError(second);
+        throw new AppError('SYNC_RESYNC_FAILED', {
+          message: `Graph refused the saved ${stream} link (${graphCode ?? reason.code}), and the full round started in its place failed too (${String(failure.details.graphCode ?? failure.code)}).`,
+          details: {
+            stream,
+            first: { code: reason.code, status, graphCode },
+            second: { code: failure.code, status: failure.details.status, graphCode: failure.details.graphCode },
+          },
+          cause: second,
+        });
+      }
     }
     if (round.mode === 'full') {
       this.fullRound = true;
