@@ -25,6 +25,7 @@ export function createProgram(ctx: CliContextController): Command {
     .description('Microsoft Entra ID connections: tokens, directory sync, membership checks and identity actions.')
     .option('--data-dir <dir>', 'data directory (env GATEHOUSE_DATA_DIR, default ~/.gatehouse)')
     .option('--json', 'print machine-readable JSON')
+    .option('--verbose', 'log failures with their cause and stack trace')
     .option('--log-format <format>', 'log lines on stderr: pretty (default on a terminal) or json (default otherwise)')
     .showHelpAfterError(false)
     .exitOverride()

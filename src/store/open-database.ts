@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { AppError } from '../core/errors.js';
+import { classifyStoreFailure } from '../core/store-failure.js';
 import type { Engine } from './engine.js';
 import { assertSchemaCurrent, migrateToLatest } from './migrator.js';
 import { createPostgresPool, ensureSchema } from './postgres/postgres-pool.js';
@@ -93,9 +94,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Opened
       message: 'GATEHOUSE_DATABASE_URL must start with postgres:// or postgresql://.',
     });
   }
-  const db = options.databaseUrl
-    ? await openPostgres({ ...options, databaseUrl: options.databaseUrl })
-    : openSqlite(options.dataDir);
+  let db: Kysely<Database>;
+  try {
+    db = options.databaseUrl
+      ? await openPostgres({ ...options, databaseUrl: options.databaseUrl })
+      : openSqlite(options.dataDir);
+  } catch (error) {
+    // A damaged file answers its first pragma with SQLITE_NOTADB / SQLITE_CORRUPT: STORE_CORRUPT, not INTERNAL.
+    throw classifyStoreFailure(error) ?? error;
+  }
   try {
     const mode = options.migrations ?? (engine === 'postgres' ? 'check' : 'auto');
     if (mode === 'auto') await migrateToLatest(db, engine);
@@ -103,6 +110,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Opened
   } catch (error) {
     await db.destroy();
     if (error instanceof AppError) throw error;
+    const known = classifyStoreFailure(error);
+    if (known && known.code !== 'STORE_UNAVAILABLE') throw known;
     throw new AppError('STORE_UNAVAILABLE', { cause: error, details: { engine, ...driverCode(error) } });
   }
   return { db, engine, close: () => db.destroy() };

@@ -142,7 +142,17 @@ export class SyncExecution {
       for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
     } catch (error) {
       const failure = toAppError(error);
-      this.logger.error({ connection: this.connection.name, code: failure.code }, 'sync failed');
+      // The cause goes to the log (a store or unknown failure needs it to be understood); never to the report.
+      const cause = failure.cause instanceof Error ? failure.cause : undefined;
+      this.logger.error(
+        {
+          connection: this.connection.name,
+          code: failure.code,
+          ...(failure.details.driverCode ? { driverCode: failure.details.driverCode } : {}),
+          ...(cause && failure.code === 'INTERNAL' ? { err: cause } : {}),
+        },
+        `sync failed: ${failure.code}`,
+      );
       errors.push({ code: failure.code, message: failure.message, hint: failure.hint });
       return this.report('failed', errors);
     }

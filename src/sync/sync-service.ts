@@ -74,6 +74,8 @@ export class SyncService {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly leaseMs: number;
+  /** Outcomes of runs whose history row could not be closed (the store failed), by run id. */
+  private readonly unsavedOutcomes = new Map<string, { code: string; message: string }>();
 
   constructor(private readonly options: SyncServiceOptions) {
     this.clock = options.clock ?? systemClock;
@@ -114,10 +116,16 @@ export class SyncService {
     const hash = owner.lastIndexOf('#');
     if (hash < 0) return;
     const runId = owner.slice(hash + 1);
-    const closed = await this.options.store.closeAbandonedRun(runId, this.clock.now().toISOString(), {
-      code: 'SYNC_RUN_INTERRUPTED',
-      message: `The sync run stopped without finishing: its process (${owner.slice(0, hash)}) died or stopped renewing its lease, and a new run took over.`,
-    });
+    const known = this.unsavedOutcomes.get(runId);
+    this.unsavedOutcomes.delete(runId);
+    const closed = await this.options.store.closeAbandonedRun(
+      runId,
+      this.clock.now().toISOString(),
+      known ?? {
+        code: 'SYNC_RUN_INTERRUPTED',
+        message: `The sync run stopped without finishing: its process (${owner.slice(0, hash)}) died or stopped renewing its lease, and a new run took over.`,
+      },
+    );
     if (closed) this.logger.warn({ connection: name, runId, owner }, 'closed the history row of a stopped sync run');
   }
 
@@ -180,7 +188,8 @@ export class SyncService {
         finishedAt: this.clock.now().toISOString(),
       });
       if (report.errors[0]) run.errorCode = report.errors[0].code;
-      await this.options.store.saveRun(run);
+      // An outcome the store cannot take (it is what failed) is still returned to the caller.
+      if (!run.dryRun) await this.saveFinishedRun(run).catch(() => {});
       this.events.emit('finished', report);
       return report;
     } catch (error) {
@@ -193,13 +202,42 @@ export class SyncService {
         status: 'failed',
         errors: [{ code: failure.code, message: failure.message, hint: failure.hint }],
       };
-      await this.options.store.saveRun(run).catch(() => {});
+      if (!run.dryRun) await this.saveFinishedRun(run).catch(() => {});
       throw failure;
     } finally {
       clearInterval(renew);
       if (!run.dryRun) this.options.onDirectoryChanged?.(connection.id);
       await this.options.store.releaseLease(connection.id, leaseOwner).catch(() => {});
     }
+  }
+
+  /**
+   * Closes the history row with the run's outcome. The store may be what failed (a full disk, a lost connection):
+   * a few tries with backoff; if none lands, the outcome is remembered so whoever closes the row later (the lease
+   * sweep, the next run) records this cause instead of a bare SYNC_RUN_INTERRUPTED.
+   */
+  private async saveFinishedRun(run: SyncRunRecord): Promise<void> {
+    let lastError: unknown;
+    for (const wait of [0, 200, 1000, 3000]) {
+      if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+      try {
+        await this.options.store.saveRun(run);
+        this.unsavedOutcomes.delete(run.id);
+        return;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    const first = run.report.errors[0];
+    this.unsavedOutcomes.set(run.id, {
+      code: first?.code ?? toAppError(lastError).code,
+      message: first?.message ?? 'The run ended, but its outcome could not be written to the store.',
+    });
+    this.logger.error(
+      { connection: run.report.connection, runId: run.id, code: toAppError(lastError).code },
+      'could not record the end of a sync run',
+    );
+    throw lastError;
   }
 
   private emptyReport(connection: string, dryRun: boolean): SyncReport {
