@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import { AppError } from '../core/errors.js';
 import { classifyStoreFailure } from '../core/store-failure.js';
 import type { Engine } from './engine.js';
@@ -9,6 +9,7 @@ import { assertSchemaCurrent, migrateToLatest } from './migrator.js';
 import { createPostgresPool, ensureSchema } from './postgres/postgres-pool.js';
 import { SchemaScopedPostgresDialect } from './postgres/schema-scoped-dialect.js';
 import type { Database } from './schema.js';
+import { ImmediateSqliteDialect, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-dialect.js';
 
 export interface OpenDatabaseOptions {
   /** `postgres://…` for PostgreSQL; unset = SQLite in `dataDir`. */
@@ -56,10 +57,10 @@ function openSqlite(dataDir: string): Kysely<Database> {
   // WAL lets readers (the CLI, a second process) run while a sync writes; busy_timeout turns lock contention into
   // waiting instead of SQLITE_BUSY errors.
   file.pragma('journal_mode = WAL');
-  file.pragma('busy_timeout = 5000');
+  file.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   file.pragma('synchronous = NORMAL');
   file.pragma('foreign_keys = ON');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect(file) });
 }
 
 async function openPostgres(options: OpenDatabaseOptions & { databaseUrl: string }): Promise<Kysely<Database>> {
