@@ -44,6 +44,15 @@ export interface SyncEngineDeps {
   logger?: Logger;
 }
 
+/** How long a run waits for a store that went away (a database restart) before it fails the run. */
+export const STORE_RETRY_MS = 60_000;
+
+/** Store failures that pass by themselves: the connection was lost, the server restarts, another writer holds the lock. */
+function isStoreTransient(error: unknown): boolean {
+  const code = toAppError(error).code;
+  return code === 'STORE_UNAVAILABLE' || code === 'STORE_BUSY';
+}
+
 interface Totals {
   users: { added: number; updated: number; removed: number };
   groups: { added: number; updated: number; removed: number };
@@ -113,18 +122,44 @@ export class SyncExecution {
     private readonly source: DirectorySource,
     private readonly connection: { id: string; name: string },
     private readonly options: SyncRunOptions,
-    deps: { clock?: Clock; logger?: Logger },
+    deps: { clock?: Clock; logger?: Logger; storeRetryMs?: number },
   ) {
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? silentLogger;
+    this.storeRetryMs = deps.storeRetryMs ?? STORE_RETRY_MS;
+  }
+
+  private readonly storeRetryMs: number;
+
+  /**
+   * A store write that failed because the store went away (a lost PostgreSQL connection, a restart, a SQLite lock
+   * held too long) is repeated with backoff until the store answers again, for up to storeRetryMs: its transaction
+   * was rolled back, so repeating it from the last checkpoint is safe. Anything else fails at once.
+   */
+  private async withStore<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.storeRetryMs;
+    let wait = 250;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        if (!isStoreTransient(error) || Date.now() + wait > deadline || this.signal?.aborted) throw error;
+        this.logger.warn(
+          { connection: this.connection.name, what, attempt, code: toAppError(error).code, waitMs: wait },
+          'the store did not answer; repeating the write from the last checkpoint',
+        );
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        wait = Math.min(wait * 2, 5000);
+      }
+    }
   }
 
   async run(): Promise<Omit<SyncReport, 'durationMs' | 'requests' | 'retries' | 'throttled' | 'resourceUnits'>> {
     const cid = this.connection.id;
-    const state = await this.store.getState(cid);
+    const state = await this.withStore('getState', () => this.store.getState(cid));
     const fingerprint = `${this.source.selectionFingerprint};disabled=${state.policy.disabledUsers}`;
-    if (this.options.full) await this.store.clearPendingRemovals(cid);
-    const counts = await this.directory.counts(cid);
+    if (this.options.full) await this.withStore('clearPendingRemovals', () => this.store.clearPendingRemovals(cid));
+    const counts = await this.withStore('counts', () => this.directory.counts(cid));
     const errors: SyncReport['errors'] = [];
     try {
       // allSettled: a failing stream must not leave the other one writing after the run has ended.
@@ -156,7 +191,7 @@ export class SyncExecution {
       errors.push({ code: failure.code, message: failure.message, hint: failure.hint });
       return this.report('failed', errors);
     }
-    const pending = await this.store.pendingRemovals(cid);
+    const pending = await this.withStore('pendingRemovals', () => this.store.pendingRemovals(cid));
     const verdict = checkDeletionGuard(pending, counts.users + counts.groups, state.policy);
     if (verdict.quarantined && !this.options.allowDeletes) {
       const error = new AppError('SYNC_DELETE_THRESHOLD_EXCEEDED', {
@@ -166,14 +201,16 @@ export class SyncExecution {
       return { ...this.report('quarantined', errors), pendingRemovals: pending };
     }
     this.progress('all', 'committing', 0);
-    const latest = await this.store.getState(cid);
-    const removed = await this.store.commit(cid, {
-      deltaLinks: { users: latest.rounds.users?.deltaLink, groups: latest.rounds.groups?.deltaLink } as Partial<
-        Record<SyncStream, string>
-      >,
-      fingerprint,
-      syncedAt: this.clock.now().toISOString(),
-    });
+    const latest = await this.withStore('getState', () => this.store.getState(cid));
+    const removed = await this.withStore('commit', () =>
+      this.store.commit(cid, {
+        deltaLinks: { users: latest.rounds.users?.deltaLink, groups: latest.rounds.groups?.deltaLink } as Partial<
+          Record<SyncStream, string>
+        >,
+        fingerprint,
+        syncedAt: this.clock.now().toISOString(),
+      }),
+    );
     this.totals.users.removed += removed.users;
     this.totals.groups.removed += removed.groups;
     this.totals.memberships.removed += removed.memberships;
@@ -213,11 +250,11 @@ export class SyncExecution {
     if (deltaLink && !this.options.full && !scoped && state.linkFingerprint === fingerprint) {
       const round: RoundState = {
         mode: 'incremental',
-        roundId: await this.store.nextRoundId(cid),
+        roundId: await this.withStore('nextRoundId', () => this.store.nextRoundId(cid)),
         link: deltaLink,
         complete: false,
       };
-      await this.store.saveRound(cid, stream, round);
+      await this.withStore('saveRound', () => this.store.saveRound(cid, stream, round));
       return round;
     }
     return this.openFullRound(stream);
@@ -228,12 +265,12 @@ export class SyncExecution {
     const start = await this.source.startFullRound(stream, this.signal);
     const round: RoundState = {
       mode: 'full',
-      roundId: await this.store.nextRoundId(cid),
+      roundId: await this.withStore('nextRoundId', () => this.store.nextRoundId(cid)),
       link: start.link,
       complete: false,
       ...(start.deltaLink ? { deltaLink: start.deltaLink } : {}),
     };
-    await this.store.saveRound(cid, stream, round);
+    await this.withStore('saveRound', () => this.store.saveRound(cid, stream, round));
     return round;
   }
 
@@ -282,7 +319,8 @@ export class SyncExecution {
     }
     if (round.mode === 'full') {
       this.fullRound = true;
-      await this.store.reconcile(this.connection.id, stream, round.roundId);
+      const roundId = round.roundId;
+      await this.withStore('reconcile', () => this.store.reconcile(this.connection.id, stream, roundId));
     }
   }
 
@@ -334,7 +372,12 @@ export class SyncExecution {
     if (next.complete && !next.deltaLink) {
       throw new AppError('GRAPH_INVALID_RESPONSE', { message: `The ${stream} round ended without a delta link.` });
     }
-    addOutcome(this.totals, await this.store.applyPage(this.connection.id, stream, round.roundId, plan, next));
+    addOutcome(
+      this.totals,
+      await this.withStore('applyPage', () =>
+        this.store.applyPage(this.connection.id, stream, round.roundId, plan, next),
+      ),
+    );
     return next;
   }
 
