@@ -210,5 +210,7 @@ export interface SyncStore {
    * over the lease). False when the row is unknown or no longer running (it finished meanwhile): it is left alone.
    */
   closeAbandonedRun(runId: string, finishedAtIso: string, error: { code: string; message: string }): Promise<boolean>;
+  /** Heartbeat of a live run: the pages and mode reached so far, on its history row while it still says `running`. */
+  recordRunProgress(runId: string, progress: { pages: number; mode: SyncReport['mode'] }): Promise<void>;
   listRuns(connectionId: string, limit?: number): Promise<SyncRunRecord[]>;
 }

@@ -21,7 +21,7 @@ export interface SyncServiceOptions {
   onDirectoryChanged?(connectionId: string): void;
   leaseOwner: string;
   isLeaseOwnerAlive?(owner: string): boolean;
-  /** Lease lifetime, renewed while the run lives (default 120 s). */
+  /** Lease lifetime, renewed every third of it while the run lives (default DEFAULT_LEASE_MS, 45 s). */
   leaseMs?: number;
   clock?: Clock;
   logger?: Logger;
@@ -53,6 +53,12 @@ export interface SyncStatusView extends SyncSettingsView {
   pendingRemovals: { users: number; groups: number; memberships: number };
 }
 
+/**
+ * How long a run's lease lasts without a heartbeat: a run renews it every 15 s, so a dead process's run is closed and
+ * can be taken over within 45 s (docs/deploy.md).
+ */
+export const DEFAULT_LEASE_MS = 45_000;
+
 function parseThreshold(text: string, policy: SyncPolicy): SyncPolicy {
   const match = /^(\d+)(%?)$/.exec(text.trim());
   const value = Number(match?.[1]);
@@ -80,7 +86,7 @@ export class SyncService {
   constructor(private readonly options: SyncServiceOptions) {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
-    this.leaseMs = options.leaseMs ?? 120_000;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
   private untilIso(): string {
@@ -94,14 +100,14 @@ export class SyncService {
     // stopped (its lease expired, or its process is dead).
     const previous = await store.leaseHolder(connectionId);
     if (await store.acquireLease(connectionId, leaseOwner, now, this.untilIso())) {
-      if (previous) await this.closeAbandonedRun(name, previous.owner);
+      if (previous) await this.closeAbandonedRun(connectionId, name, previous.owner);
       return;
     }
     const holder = await store.leaseHolder(connectionId);
     if (holder && this.options.isLeaseOwnerAlive && !this.options.isLeaseOwnerAlive(holder.owner)) {
       this.logger.warn({ connection: name, owner: holder.owner }, 'taking over the lease of a dead sync process');
       if (await store.acquireLease(connectionId, leaseOwner, now, this.untilIso(), holder.owner)) {
-        await this.closeAbandonedRun(name, holder.owner);
+        await this.closeAbandonedRun(connectionId, name, holder.owner);
         return;
       }
     }
@@ -112,21 +118,28 @@ export class SyncService {
   }
 
   /** Marks the history row of the run that held the lease (owner `…#<run id>`) failed, if it still says running. */
-  private async closeAbandonedRun(name: string, owner: string): Promise<void> {
+  private async closeAbandonedRun(connectionId: string, name: string, owner: string): Promise<void> {
     const hash = owner.lastIndexOf('#');
     if (hash < 0) return;
     const runId = owner.slice(hash + 1);
     const known = this.unsavedOutcomes.get(runId);
     this.unsavedOutcomes.delete(runId);
+    const pages = await this.pagesRecorded(connectionId, runId);
     const closed = await this.options.store.closeAbandonedRun(
       runId,
       this.clock.now().toISOString(),
       known ?? {
         code: 'SYNC_RUN_INTERRUPTED',
-        message: `The sync run stopped without finishing: its process (${owner.slice(0, hash)}) died or stopped renewing its lease, and a new run took over.`,
+        message: `The sync run died without finishing: its process (${owner.slice(0, hash)}) stopped renewing its lease${pages !== undefined ? ` after ${pages} page${pages === 1 ? '' : 's'}` : ''}. The next run resumes from the last saved page.`,
       },
     );
     if (closed) this.logger.warn({ connection: name, runId, owner }, 'closed the history row of a stopped sync run');
+  }
+
+  /** How many pages the heartbeat last recorded for a run (its history row), if it is known. */
+  private async pagesRecorded(connectionId: string, runId: string): Promise<number | undefined> {
+    const runs = await this.options.store.listRuns(connectionId, 20).catch(() => []);
+    return runs.find((r) => r.id === runId)?.report.pages;
   }
 
   /** One sync run. Resolves with the report (status succeeded, failed or quarantined); throws only when it cannot start. */
@@ -140,8 +153,17 @@ export class SyncService {
     const runId = randomUUID();
     const leaseOwner = `${this.options.leaseOwner}#${runId}`;
     await this.takeLease(connection.id, connection.name, leaseOwner);
+    // The heartbeat: the lease renewed (a dead process's lease lapses within leaseMs, so another instance takes
+    // over soon), and the pages reached so far recorded on the run row, so a run that dies says how far it got.
+    const reached: Record<string, number> = {};
+    const fullRound = runOptions.full === true;
     const renew = setInterval(() => {
       this.options.store.renewLease(connection.id, leaseOwner, this.untilIso()).catch(() => {});
+      const pages = Object.values(reached).reduce((a, b) => a + b, 0);
+      if (!runOptions.dryRun && pages > 0) {
+        const mode = fullRound ? 'full' : 'incremental';
+        this.options.store.recordRunProgress(runId, { pages, mode }).catch(() => {});
+      }
     }, this.leaseMs / 3);
     renew.unref();
     const started = this.clock.now();
@@ -157,6 +179,7 @@ export class SyncService {
     try {
       if (!run.dryRun) await this.options.store.saveRun(run);
       const onProgress = (p: SyncProgress) => {
+        if (p.stream !== 'all') reached[p.stream] = p.pages;
         runOptions.onProgress?.(p);
         this.events.emit('progress', p);
       };
@@ -305,7 +328,14 @@ export class SyncService {
   async status(name: string): Promise<SyncStatusView> {
     const connection = await this.options.connection(name);
     const state = await this.options.store.getState(connection.id);
-    const holder = await this.options.store.leaseHolder(connection.id);
+    let holder = await this.options.store.leaseHolder(connection.id);
+    // A lease that expired without being released belongs to a run that died: close its history row now (the server
+    // asks for every connection's status on each scheduler tick), so `sync status` says it died, not `running`.
+    if (holder && holder.expiresAt <= this.clock.now().toISOString()) {
+      await this.closeAbandonedRun(connection.id, connection.name, holder.owner);
+      await this.options.store.releaseLease(connection.id, holder.owner).catch(() => {});
+      holder = await this.options.store.leaseHolder(connection.id);
+    }
     const [lastRun] = await this.options.store.listRuns(connection.id, 1);
     return {
       ...(await this.settingsView(connection.name, connection.id)),
