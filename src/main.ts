@@ -104,6 +104,8 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       types: createConnectionTypeRegistry(BUILT_IN_CONNECTION_TYPES),
       // The store removed the connection's directory with it; its membership index goes too (wired below).
       onRemoved: (connectionId) => directory.invalidate(connectionId),
+      // Every connection change is audited here, whichever surface made it (the audit log is created below).
+      audit: (event) => audit.record(event),
       clock,
       logger: logger.child({ component: 'connections' }),
     });

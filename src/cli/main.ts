@@ -66,3 +66,18 @@ function driverCodeField(error: Error): { driverCode?: string } {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? { driverCode: code } : {};
 }
+
+/**
+ * `gatehouse directory users X | head`: the reader closes the pipe early, and the next write fails with EPIPE (Node
+ * ignores SIGPIPE and reports it as an 'error' event, which had no listener and ended the CLI with a stack trace).
+ * A closed stdout or stderr ends the command quietly, with the exit code it has so far (0) — as Unix tools do.
+ */
+export function exitQuietlyOnClosedPipe(proc: NodeJS.Process = process): void {
+  const onError = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') proc.exit(proc.exitCode ?? 0);
+    throw error;
+  };
+  proc.stdout.on('error', onError);
+  proc.stderr.on('error', onError);
+  proc.on('SIGPIPE', () => proc.exit(proc.exitCode ?? 0));
+}
