@@ -13,6 +13,7 @@ import { registerKeyCommands } from './commands/keys.js';
 import { registerMembershipCommands } from './commands/membership.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerStoreCommands } from './commands/store.js';
 import { registerSyncCommands } from './commands/sync.js';
 import { registerUserCommands } from './commands/users.js';
 
@@ -44,6 +45,7 @@ export function createProgram(ctx: CliContextController): Command {
   registerDemoCommand(program, ctx);
   registerEmulatorCommand(program, ctx);
   registerMigrateCommand(program, ctx);
+  registerStoreCommands(program, ctx);
   registerUserCommands(program, ctx);
   registerGroupCommands(program, ctx);
   registerActionCommands(program, ctx);
