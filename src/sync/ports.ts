@@ -209,7 +209,11 @@ export interface SyncStore {
    * Closes a history row that still says `running` as `failed` with `error` (its process stopped; another run took
    * over the lease). False when the row is unknown or no longer running (it finished meanwhile): it is left alone.
    */
-  closeAbandonedRun(runId: string, finishedAtIso: string, error: { code: string; message: string }): Promise<boolean>;
+  closeAbandonedRun(
+    runId: string,
+    finishedAtIso: string,
+    error: { code: string; message: string; hint?: string },
+  ): Promise<boolean>;
   /** Heartbeat of a live run: the pages and mode reached so far, on its history row while it still says `running`. */
   recordRunProgress(runId: string, progress: { pages: number; mode: SyncReport['mode'] }): Promise<void>;
   listRuns(connectionId: string, limit?: number): Promise<SyncRunRecord[]>;

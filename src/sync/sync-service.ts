@@ -81,7 +81,7 @@ export class SyncService {
   private readonly logger: Logger;
   private readonly leaseMs: number;
   /** Outcomes of runs whose history row could not be closed (the store failed), by run id. */
-  private readonly unsavedOutcomes = new Map<string, { code: string; message: string }>();
+  private readonly unsavedOutcomes = new Map<string, { code: string; message: string; hint?: string }>();
 
   constructor(private readonly options: SyncServiceOptions) {
     this.clock = options.clock ?? systemClock;
@@ -131,6 +131,7 @@ export class SyncService {
       known ?? {
         code: 'SYNC_RUN_INTERRUPTED',
         message: `The sync run died without finishing: its process (${owner.slice(0, hash)}) stopped renewing its lease${pages !== undefined ? ` after ${pages} page${pages === 1 ? '' : 's'}` : ''}. The next run resumes from the last saved page.`,
+        hint: new AppError('SYNC_RUN_INTERRUPTED').hint,
       },
     );
     if (closed) this.logger.warn({ connection: name, runId, owner }, 'closed the history row of a stopped sync run');
@@ -252,9 +253,11 @@ export class SyncService {
       }
     }
     const first = run.report.errors[0];
+    const fallback = toAppError(lastError);
     this.unsavedOutcomes.set(run.id, {
-      code: first?.code ?? toAppError(lastError).code,
+      code: first?.code ?? fallback.code,
       message: first?.message ?? 'The run ended, but its outcome could not be written to the store.',
+      hint: first?.hint ?? fallback.hint,
     });
     this.logger.error(
       { connection: run.report.connection, runId: run.id, code: toAppError(lastError).code },

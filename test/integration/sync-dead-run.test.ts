@@ -73,6 +73,9 @@ describe('a run whose process died', () => {
     assert.equal(dead.lastRun.mode, 'full', 'the mode it was in');
     assert.match(dead.lastRun.report.errors[0]?.message ?? '', /died .* after 7 pages/);
     assert.equal(await store.leaseHolder(connectionId), undefined, 'the dead lease is released');
+    const text = await fx.runCli(['sync', 'status', fx.connectionName]);
+    assert.match(text.stdout, /last error +SYNC_RUN_INTERRUPTED: The sync run died .* after 7 pages/);
+    assert.match(text.stdout, /hint: Nothing is lost/);
 
     const next = await fx.gatehouse.sync.run(fx.connectionName);
     assert.equal(next.status, 'succeeded', JSON.stringify(next.errors));
