@@ -93,6 +93,7 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
     databaseUrl: options.databaseUrl,
     schema: options.databaseSchema,
     migrations: options.migrations,
+    logger: logger.child({ component: 'store' }),
   });
   try {
     const meta = createKyselyMetaStore(store.db);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { AppError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import { classifyStoreFailure } from '../core/store-failure.js';
 import type { Engine } from './engine.js';
 import { assertSchemaCurrent, migrateToLatest } from './migrator.js';
@@ -27,6 +28,8 @@ export interface OpenDatabaseOptions {
   migrations?: 'auto' | 'check' | 'none';
   /** Pool size for PostgreSQL (default 10). */
   poolSize?: number;
+  /** Where lost PostgreSQL connections are reported (they are handled; the log says why a page was repeated). */
+  logger?: Logger;
 }
 
 export interface OpenedDatabase {
@@ -65,7 +68,12 @@ function openSqlite(dataDir: string): Kysely<Database> {
 
 async function openPostgres(options: OpenDatabaseOptions & { databaseUrl: string }): Promise<Kysely<Database>> {
   const schema = options.schema ?? 'public';
-  const pool = createPostgresPool({ url: options.databaseUrl, schema, poolSize: options.poolSize });
+  const pool = createPostgresPool({
+    url: options.databaseUrl,
+    schema,
+    poolSize: options.poolSize,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   try {
     await ensureSchema(pool, schema);
   } catch (error) {
