@@ -331,13 +331,13 @@ export class SyncService {
   async status(name: string): Promise<SyncStatusView> {
     const connection = await this.options.connection(name);
     const state = await this.options.store.getState(connection.id);
-    let holder = await this.options.store.leaseHolder(connection.id);
+    const holder = await this.options.store.leaseHolder(connection.id);
     // A lease that expired without being released belongs to a run that died: close its history row now (the server
     // asks for every connection's status on each scheduler tick), so `sync status` says it died, not `running`.
+    // The lease itself is left as it is (expired, so the next run takes it): a run that only lost its store for a
+    // while renews it again and finishes; its final save then replaces the row written here.
     if (holder && holder.expiresAt <= this.clock.now().toISOString()) {
       await this.closeAbandonedRun(connection.id, connection.name, holder.owner);
-      await this.options.store.releaseLease(connection.id, holder.owner).catch(() => {});
-      holder = await this.options.store.leaseHolder(connection.id);
     }
     const [lastRun] = await this.options.store.listRuns(connection.id, 1);
     return {
