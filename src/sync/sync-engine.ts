@@ -44,8 +44,12 @@ export interface SyncEngineDeps {
   logger?: Logger;
 }
 
-/** How long a run waits for a store that went away (a database restart) before it fails the run. */
-export const STORE_RETRY_MS = 60_000;
+/**
+ * How long a run waits for a store that went away (a database restart) before it fails the run. Shorter than the
+ * lease (45 s, renewed every 15 s), so a run never keeps writing after its lease could have lapsed and another
+ * instance taken over; the next run resumes from the checkpoint instead.
+ */
+export const STORE_RETRY_MS = 30_000;
 
 /** Store failures that pass by themselves: the connection was lost, the server restarts, another writer holds the lock. */
 function isStoreTransient(error: unknown): boolean {
