@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The published entry point: runs the compiled CLI. `npm install` builds dist/ through the `prepare` script.
-import { runCli } from '../dist/cli/main.js';
+import { exitQuietlyOnClosedPipe, runCli } from '../dist/cli/main.js';
+
+exitQuietlyOnClosedPipe();
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,

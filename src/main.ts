@@ -93,6 +93,7 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
     databaseUrl: options.databaseUrl,
     schema: options.databaseSchema,
     migrations: options.migrations,
+    logger: logger.child({ component: 'store' }),
   });
   try {
     const meta = createKyselyMetaStore(store.db);
@@ -104,6 +105,8 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       types: createConnectionTypeRegistry(BUILT_IN_CONNECTION_TYPES),
       // The store removed the connection's directory with it; its membership index goes too (wired below).
       onRemoved: (connectionId) => directory.invalidate(connectionId),
+      // Every connection change is audited here, whichever surface made it (the audit log is created below).
+      audit: (event) => audit.record(event),
       clock,
       logger: logger.child({ component: 'connections' }),
     });

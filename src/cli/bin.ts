@@ -1,5 +1,7 @@
 // The development entry: `node --import tsx src/cli/bin.ts connections list`. The published bin is bin/gatehouse.js.
-import { runCli } from './main.js';
+import { exitQuietlyOnClosedPipe, runCli } from './main.js';
+
+exitQuietlyOnClosedPipe();
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,

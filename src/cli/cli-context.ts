@@ -19,6 +19,8 @@ export interface GlobalOptions {
   json?: boolean;
   /** `--log-format pretty|json` (env GATEHOUSE_LOG_FORMAT): default pretty on a terminal, JSON otherwise. */
   logFormat?: string;
+  /** `--verbose`: failures are logged with their cause and stack trace (never shown without it). */
+  verbose?: boolean;
 }
 
 /** Pretty log lines for a person at a terminal, JSON lines for everything else (a pipe, a file, a collector). */
@@ -59,11 +61,13 @@ export interface CliContext {
 export interface CliContextController extends CliContext {
   setGlobals(globals: GlobalOptions): void;
   exitCode(): 0 | 1 | 2;
+  /** True with `--verbose` (or GATEHOUSE_VERBOSE=1). */
+  verbose(): boolean;
   close(): Promise<void>;
 }
 
 export function createCliContext(io: CliIo, runOptions: CliRunOptions, argv: readonly string[]): CliContextController {
-  let globals: GlobalOptions = { json: argv.includes('--json') };
+  let globals: GlobalOptions = { json: argv.includes('--json'), verbose: argv.includes('--verbose') };
   let opened: Promise<Gatehouse> | undefined;
   let exitCode: 0 | 1 | 2 = 0;
   let logger: Logger | undefined;
@@ -98,6 +102,7 @@ export function createCliContext(io: CliIo, runOptions: CliRunOptions, argv: rea
       globals = { ...globals, ...next };
     },
     exitCode: () => exitCode,
+    verbose: () => globals.verbose === true || io.env.GATEHOUSE_VERBOSE === '1',
     async close() {
       if (!opened) return;
       const pending = opened;

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { AppError } from '../core/errors.js';
+import { AppError, toAppError } from '../core/errors.js';
 import { type CliRunOptions, createCliContext } from './cli-context.js';
 import type { CliIo } from './cli-io.js';
 import { printError } from './output.js';
@@ -35,19 +35,49 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliRun
         }),
       );
     }
-    if (!(error instanceof AppError) || error.code === 'INTERNAL') logUnexpected(ctx, error);
-    return printError(io, json(), error);
+    const failure = toAppError(error);
+    if (failure.code === 'INTERNAL' || ctx.verbose()) logUnexpected(ctx, failure, ctx.verbose());
+    return printError(io, json(), failure);
   } finally {
     await ctx.close();
   }
 }
 
 /** Unexpected failures print as INTERNAL without their text; the log keeps what is needed to find the bug. */
-function logUnexpected(ctx: { logger: { error(obj: object, msg?: string): void } }, error: unknown): void {
-  const cause = error instanceof AppError && error.cause !== undefined ? error.cause : error;
+function logUnexpected(
+  ctx: { logger: { error(obj: object, msg?: string): void } },
+  error: AppError,
+  verbose: boolean,
+): void {
+  const cause = error.cause !== undefined ? error.cause : error;
+  // The stack trace is for whoever debugs (`--verbose`); a user's terminal gets the code, the message and the hint.
+  const err =
+    verbose || !(cause instanceof Error)
+      ? cause
+      : { type: cause.name, message: cause.message, ...driverCodeField(cause) };
   try {
-    ctx.logger.error({ err: cause }, 'unexpected error');
+    ctx.logger.error({ err, code: error.code }, error.code === 'INTERNAL' ? 'unexpected error' : 'failed');
   } catch {
     // The logger itself may be what failed (e.g. an invalid GATEHOUSE_LOG_LEVEL); the printed error still stands.
   }
+}
+
+function driverCodeField(error: Error): { driverCode?: string } {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? { driverCode: code } : {};
+}
+
+/**
+ * `gatehouse directory users X | head`: the reader closes the pipe early, and the next write fails with EPIPE (Node
+ * ignores SIGPIPE and reports it as an 'error' event, which had no listener and ended the CLI with a stack trace).
+ * A closed stdout or stderr ends the command quietly, with the exit code it has so far (0) — as Unix tools do.
+ */
+export function exitQuietlyOnClosedPipe(proc: NodeJS.Process = process): void {
+  const onError = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') proc.exit(proc.exitCode ?? 0);
+    throw error;
+  };
+  proc.stdout.on('error', onError);
+  proc.stderr.on('error', onError);
+  proc.on('SIGPIPE', () => proc.exit(proc.exitCode ?? 0));
 }

@@ -13,6 +13,7 @@ import { registerKeyCommands } from './commands/keys.js';
 import { registerMembershipCommands } from './commands/membership.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerStoreCommands } from './commands/store.js';
 import { registerSyncCommands } from './commands/sync.js';
 import { registerUserCommands } from './commands/users.js';
 
@@ -25,6 +26,7 @@ export function createProgram(ctx: CliContextController): Command {
     .description('Microsoft Entra ID connections: tokens, directory sync, membership checks and identity actions.')
     .option('--data-dir <dir>', 'data directory (env GATEHOUSE_DATA_DIR, default ~/.gatehouse)')
     .option('--json', 'print machine-readable JSON')
+    .option('--verbose', 'log failures with their cause and stack trace')
     .option('--log-format <format>', 'log lines on stderr: pretty (default on a terminal) or json (default otherwise)')
     .showHelpAfterError(false)
     .exitOverride()
@@ -43,6 +45,7 @@ export function createProgram(ctx: CliContextController): Command {
   registerDemoCommand(program, ctx);
   registerEmulatorCommand(program, ctx);
   registerMigrateCommand(program, ctx);
+  registerStoreCommands(program, ctx);
   registerUserCommands(program, ctx);
   registerGroupCommands(program, ctx);
   registerActionCommands(program, ctx);

@@ -23,7 +23,29 @@ export interface ConnectionServiceOptions {
   assertCurrentKey?: () => Promise<void>;
   /** Called after a connection (and its stored data) was removed: drop in-memory state kept for it. */
   onRemoved?: (connectionId: string) => void;
+  /**
+   * Where every connection change is audited — from the CLI, REST, the console or the library alike (issue 17): the
+   * change methods record it here, so no surface can forget to. A failing audit write is logged, not thrown.
+   */
+  audit?: (event: ConnectionAuditEvent) => Promise<unknown>;
 }
+
+/** Who changes a connection, and from where (the audit log's actor and origin). Default: the library. */
+export interface ChangedBy {
+  actor: string;
+  origin: { channel: 'cli' | 'api' | 'ui' | 'library' | 'scheduler'; address?: string };
+}
+
+/** A connection change as the audit log records it (keys only: values and secrets never enter it). */
+export interface ConnectionAuditEvent extends ChangedBy {
+  action: string;
+  connection: string;
+  target?: string;
+  result: 'succeeded';
+  details?: Record<string, unknown>;
+}
+
+const LIBRARY: ChangedBy = { actor: 'library', origin: { channel: 'library' } };
 
 export interface CreateConnectionInput {
   name: string;
@@ -88,7 +110,11 @@ export class ConnectionService {
     return this.options.types;
   }
 
-  async create(input: CreateConnectionInput): Promise<ConnectionChange> {
+  async create(
+    input: CreateConnectionInput,
+    by: ChangedBy = LIBRARY,
+    action: 'connection.create' | 'connection.import' = 'connection.create',
+  ): Promise<ConnectionChange> {
     const name = validateConnectionName(input.name);
     const type = this.options.types.get(input.type);
     await this.options.assertCurrentKey?.();
@@ -111,6 +137,7 @@ export class ConnectionService {
     this.traceParameters(name, built);
     await this.options.repository.insert(connection);
     this.options.logger.info({ connection: name, connectionId: connection.id }, 'connection created');
+    await this.audited(by, { action, connection: name });
     return { connection, trimmed: built.trimmed, warnings: built.warnings };
   }
 
@@ -159,7 +186,7 @@ export class ConnectionService {
     return this.options.repository.list();
   }
 
-  async update(nameOrId: string, input: UpdateConnectionInput): Promise<ConnectionChange> {
+  async update(nameOrId: string, input: UpdateConnectionInput, by: ChangedBy = LIBRARY): Promise<ConnectionChange> {
     const current = await this.get(nameOrId);
     const expectedVersion = input.expectedVersion ?? current.version;
     if (expectedVersion !== current.version) throw conflict(current, expectedVersion);
@@ -185,19 +212,29 @@ export class ConnectionService {
       { connection: saved.name, connectionId: saved.id, version: saved.version },
       'connection updated',
     );
+    await this.audited(by, {
+      action: 'connection.update',
+      connection: saved.name,
+      details: {
+        set: (input.set ?? []).map((p) => p.key),
+        unset: input.unset ?? [],
+        ...(input.rename !== undefined && saved.name !== current.name ? { renamedFrom: current.name } : {}),
+      },
+    });
     return { connection: saved, trimmed: built.trimmed, warnings: built.warnings };
   }
 
-  async remove(nameOrId: string): Promise<Connection> {
+  async remove(nameOrId: string, by: ChangedBy = LIBRARY): Promise<Connection> {
     const current = await this.get(nameOrId);
     await this.options.repository.remove(current.id);
     this.options.onRemoved?.(current.id);
     this.options.logger.info({ connection: current.name, connectionId: current.id }, 'connection removed');
+    await this.audited(by, { action: 'connection.remove', connection: current.name });
     return current;
   }
 
   /** Duplicates a connection under a new name; secrets are re-encrypted (fresh IVs), results and state are not copied. */
-  async copy(nameOrId: string, newName: string): Promise<ConnectionChange> {
+  async copy(nameOrId: string, newName: string, by: ChangedBy = LIBRARY): Promise<ConnectionChange> {
     const source = await this.get(nameOrId);
     await this.options.assertCurrentKey?.();
     const now = this.options.clock.now().toISOString();
@@ -212,7 +249,24 @@ export class ConnectionService {
     };
     await this.options.repository.insert(connection);
     this.options.logger.info({ connection: connection.name, from: source.name }, 'connection copied');
+    await this.audited(by, { action: 'connection.copy', connection: connection.name, target: source.name });
     return { connection, trimmed: [], warnings: [] };
+  }
+
+  private async audited(
+    by: ChangedBy,
+    event: Omit<ConnectionAuditEvent, 'actor' | 'origin' | 'result'>,
+  ): Promise<void> {
+    if (!this.options.audit) return;
+    try {
+      await this.options.audit({ ...by, ...event, result: 'succeeded' });
+    } catch (error) {
+      // The change was made; a failing audit write must not report it as failed.
+      this.options.logger.error(
+        { action: event.action, connection: event.connection, code: (error as { code?: unknown }).code },
+        'audit log write failed',
+      );
+    }
   }
 
   async recordTestResult(nameOrId: string, result: ConnectionTestSummary): Promise<void> {

@@ -7,7 +7,7 @@ import {
   parseConnectionExport,
   parseSealedSecrets,
 } from './connection-export.js';
-import type { ConnectionChange, ConnectionService } from './connection-service.js';
+import type { ChangedBy, ConnectionChange, ConnectionService } from './connection-service.js';
 import type { ParameterInput } from './normalize-parameters.js';
 import type { PassphraseBox } from './ports.js';
 
@@ -53,6 +53,8 @@ export interface ImportOptions {
   parameters?: readonly ParameterInput[];
   allowGuidSecret?: boolean;
   box: PassphraseBox;
+  /** Who imports (audited by the service); default the library. */
+  by?: ChangedBy;
 }
 
 /** Creates a connection from an export (or the sample file); validated exactly like `create`. */
@@ -77,12 +79,16 @@ export async function importConnection(
     else fromFile.push({ key: p.key, value });
   }
   try {
-    return await service.create({
-      name: options.name ?? doc.name,
-      type: doc.type,
-      parameters: [...fromFile, ...(options.parameters ?? [])],
-      allowGuidSecret: options.allowGuidSecret,
-    });
+    return await service.create(
+      {
+        name: options.name ?? doc.name,
+        type: doc.type,
+        parameters: [...fromFile, ...(options.parameters ?? [])],
+        allowGuidSecret: options.allowGuidSecret,
+      },
+      options.by,
+      'connection.import',
+    );
   } catch (error) {
     if (error instanceof AppError && error.code === 'CONNECTION_MISSING_PARAMETER' && omitted.length > 0) {
       throw new AppError('CONNECTION_MISSING_PARAMETER', {

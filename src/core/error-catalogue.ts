@@ -133,6 +133,12 @@ export const ERROR_CATALOGUE = {
     message: 'The master key is not valid.',
     hint: 'GATEHOUSE_MASTER_KEY must be the base64 encoding of exactly 32 random bytes, e.g. `openssl rand -base64 32`.',
   },
+  KEY_FILE_MISSING: {
+    status: 500,
+    exit: 1,
+    message: 'The store holds secrets, but the data dir has no master.key and GATEHOUSE_MASTER_KEY is not set.',
+    hint: 'Restore master.key into the data dir from the backup taken with the store, or set GATEHOUSE_MASTER_KEY to the key the secrets were sealed with. Nothing was changed (no new key was kept).',
+  },
   // --- configuration and store ---------------------------------------------------------------------------------
   CONFIG_INVALID: {
     status: 500,
@@ -157,6 +163,28 @@ export const ERROR_CATALOGUE = {
     exit: 1,
     message: 'The database cannot be reached.',
     hint: 'Check GATEHOUSE_DATABASE_URL (or the data dir for SQLite) and that the database server is running.',
+  },
+  STORE_FULL: {
+    status: 507,
+    exit: 1,
+    message: 'The store is full: the disk (or the database quota) has no room for the write.',
+    hint: 'Free space on the disk of the data dir (or the PostgreSQL server), or move the data dir to a larger disk; nothing half-written was kept, and the next sync resumes from its last saved page. `gatehouse store check` shows the free space.',
+    uiHint:
+      'Free space on the disk of the data dir (or the PostgreSQL server), or move the data dir to a larger disk; nothing half-written was kept, and the next sync resumes from its last saved page.',
+  },
+  STORE_CORRUPT: {
+    status: 500,
+    exit: 1,
+    message: 'The store file is damaged: SQLite cannot read it as a database.',
+    hint: 'Stop gatehouse, run `gatehouse store check` to see the damage, and restore the last backup (`gatehouse restore FILE`, with the master.key that belongs to it); then run a full sync.',
+    uiHint:
+      'Stop gatehouse and ask the operator to run the store check and restore the last backup (with the master.key that belongs to it); then run a full sync.',
+  },
+  STORE_BUSY: {
+    status: 503,
+    exit: 1,
+    message: 'The store stayed locked by another process longer than the busy timeout.',
+    hint: 'Another gatehouse process (a long sync, a backup) holds the write lock; retry in a moment.',
   },
   // --- Entra token endpoint (mapped by AADSTS number and OAuth error, never by text) --------------------------
   ENTRA_INVALID_CLIENT_SECRET: {
@@ -498,6 +526,14 @@ export const ERROR_CATALOGUE = {
     message: 'A sync policy value is not valid.',
     hint: 'Use --disabled-users exclude|include and --delete-threshold N or N%.',
     uiHint: 'Disabled users is exclude or include; the delete threshold is a number of objects (N) or a share (N%).',
+  },
+  SYNC_RESYNC_FAILED: {
+    status: 502,
+    exit: 1,
+    message: 'Microsoft Graph refused the saved delta link, and the full round started in its place failed too.',
+    hint: 'details carry both answers (status and Graph error code). Test the connection (`gatehouse connections test NAME`) and check GraphEndpoint and the $select/$filter settings; then run `gatehouse sync run NAME --full`.',
+    uiHint:
+      'details carry both answers (status and Graph error code). Test the connection on the Connections page and check GraphEndpoint; then start a Full sync on the Sync page.',
   },
   // --- actions ------------------------------------------------------------------------------------------------
   ACTION_UNKNOWN: {

@@ -20,6 +20,7 @@ const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'GRAPH_UNAVAILABLE',
   'GRAPH_TIMEOUT',
   'STORE_UNAVAILABLE',
+  'STORE_BUSY',
 ]);
 
 /** Codes whose retryability depends on the HTTP status in `details.status` (a 5xx passes, a 4xx does not). */

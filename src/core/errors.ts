@@ -1,4 +1,5 @@
 import { ERROR_CATALOGUE, type ErrorCode, type ErrorSpec } from './error-catalogue.js';
+import { classifyStoreFailure } from './store-failure.js';
 
 export type { ErrorCode } from './error-catalogue.js';
 
@@ -67,5 +68,5 @@ export function isAppError(value: unknown): value is AppError {
 /** Wraps anything thrown into an AppError; unknown failures become INTERNAL without their internal text. */
 export function toAppError(value: unknown): AppError {
   if (value instanceof AppError) return value;
-  return new AppError('INTERNAL', { cause: value });
+  return classifyStoreFailure(value) ?? new AppError('INTERNAL', { cause: value });
 }

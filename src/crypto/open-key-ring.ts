@@ -1,3 +1,4 @@
+import { AppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { createKeyCheck, KEY_CHECK_META_KEY, keyCheckKeyId, verifyKeyCheck } from './key-check.js';
 import { KeyRing } from './key-ring.js';
@@ -39,8 +40,14 @@ export async function openKeyRing(options: OpenKeyRingOptions): Promise<OpenedKe
   try {
     return await checkKeyMaterial(material, options);
   } catch (error) {
-    // A key file created just now for a store that already has secrets is wrong: leave no trace of it.
-    if (material.created) discardCreatedKeyFile(options.dataDir);
+    // A key file created just now for a store that already has secrets is wrong: leave no trace of it, and say
+    // what is wrong — the key file is missing — rather than naming the random key that was just made up.
+    if (material.created) {
+      discardCreatedKeyFile(options.dataDir);
+      if (error instanceof AppError && error.code === 'KEY_MISMATCH') {
+        throw new AppError('KEY_FILE_MISSING', { details: { dataDir: options.dataDir }, cause: error });
+      }
+    }
     throw error;
   }
 }

@@ -9,25 +9,31 @@ export interface JobTimings {
   /**
    * A job still active this long after it started is taken to belong to a dead instance and is retried
    * elsewhere (pg-boss has no heartbeat). A live run that outlasts it is protected by the sync lease: the retry
-   * waits for the lease. Default 600.
+   * waits for the lease. Default 45.
    */
   expireSeconds: number;
-  /** Pause before a `retry-later` (or expired) job is tried again. Default 30. */
+  /** Pause before a `retry-later` (or expired) job is tried again. Default 15. */
   retryDelaySeconds: number;
-  /** Tries after the first before a job is given up (with the delay: how long a retry waits for a lease). Default 120. */
+  /** Tries after the first before a job is given up (with the delay: how long a retry waits for a lease). Default 240. */
   retryLimit: number;
   /** How often an idle worker looks for jobs. Default 2. */
   pollingIntervalSeconds: number;
-  /** How often expired jobs are swept (one instance does it per interval). Default 60. */
+  /** How often expired jobs are swept (one instance does it per interval). Default 15. */
   maintenanceIntervalSeconds: number;
 }
 
+/**
+ * Takeover of a dead instance's run within about a minute (issue 17; docs/deploy.md): its job expires after 45 s
+ * and the sweep (every 15 s) hands it to another instance, whose retry waits (every 15 s, for up to an hour) until the
+ * dead run's lease — renewed every 15 s by a live run, 45 s long — has lapsed. A live long run is never taken over:
+ * its expired job's retries find its lease renewed and wait.
+ */
 export const DEFAULT_JOB_TIMINGS: JobTimings = {
-  expireSeconds: 600,
-  retryDelaySeconds: 30,
-  retryLimit: 120,
+  expireSeconds: 45,
+  retryDelaySeconds: 15,
+  retryLimit: 240,
   pollingIntervalSeconds: 2,
-  maintenanceIntervalSeconds: 60,
+  maintenanceIntervalSeconds: 15,
 };
 
 export interface PgBossWorkQueueOptions {

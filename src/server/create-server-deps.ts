@@ -33,7 +33,10 @@ export function createServerDeps(gatehouse: Gatehouse, options: ServerOptions = 
       stop: syncTotals.stop,
     },
     async checkReady() {
-      await store.db.selectFrom('gatehouse_meta').select('key').limit(1).execute();
+      const probe = () => store.db.selectFrom('gatehouse_meta').select('key').limit(1).execute();
+      // A pooled connection the database dropped a moment ago fails one query before the pool lets it go: probe once
+      // more on a fresh one before saying the store is away.
+      await probe().catch(probe);
     },
     services: {
       connections: gatehouse.connections,

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { classifyStoreFailure } from '../core/store-failure.js';
 
 /** The one error body of the REST API: `{"error":{"code","message","hint","requestId","details"}}`. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError) {
@@ -35,7 +36,7 @@ export function toHttpError(error: unknown): AppError {
   if (isFastifyError(error) && (error.statusCode ?? 500) < 500) {
     return new AppError('REQUEST_INVALID', { message: error.message, details: { reason: error.code } });
   }
-  return new AppError('INTERNAL', { cause: error });
+  return classifyStoreFailure(error) ?? new AppError('INTERNAL', { cause: error });
 }
 
 export function registerErrorHandler(app: FastifyInstance, logger: Logger): void {

@@ -1,13 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import { AppError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { classifyStoreFailure } from '../core/store-failure.js';
 import type { Engine } from './engine.js';
 import { assertSchemaCurrent, migrateToLatest } from './migrator.js';
 import { createPostgresPool, ensureSchema } from './postgres/postgres-pool.js';
 import { SchemaScopedPostgresDialect } from './postgres/schema-scoped-dialect.js';
 import type { Database } from './schema.js';
+import { ImmediateSqliteDialect, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-dialect.js';
 
 export interface OpenDatabaseOptions {
   /** `postgres://…` for PostgreSQL; unset = SQLite in `dataDir`. */
@@ -25,6 +28,8 @@ export interface OpenDatabaseOptions {
   migrations?: 'auto' | 'check' | 'none';
   /** Pool size for PostgreSQL (default 10). */
   poolSize?: number;
+  /** Where lost PostgreSQL connections are reported (they are handled; the log says why a page was repeated). */
+  logger?: Logger;
 }
 
 export interface OpenedDatabase {
@@ -55,15 +60,20 @@ function openSqlite(dataDir: string): Kysely<Database> {
   // WAL lets readers (the CLI, a second process) run while a sync writes; busy_timeout turns lock contention into
   // waiting instead of SQLITE_BUSY errors.
   file.pragma('journal_mode = WAL');
-  file.pragma('busy_timeout = 5000');
+  file.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   file.pragma('synchronous = NORMAL');
   file.pragma('foreign_keys = ON');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect(file) });
 }
 
 async function openPostgres(options: OpenDatabaseOptions & { databaseUrl: string }): Promise<Kysely<Database>> {
   const schema = options.schema ?? 'public';
-  const pool = createPostgresPool({ url: options.databaseUrl, schema, poolSize: options.poolSize });
+  const pool = createPostgresPool({
+    url: options.databaseUrl,
+    schema,
+    poolSize: options.poolSize,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   try {
     await ensureSchema(pool, schema);
   } catch (error) {
@@ -93,9 +103,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Opened
       message: 'GATEHOUSE_DATABASE_URL must start with postgres:// or postgresql://.',
     });
   }
-  const db = options.databaseUrl
-    ? await openPostgres({ ...options, databaseUrl: options.databaseUrl })
-    : openSqlite(options.dataDir);
+  let db: Kysely<Database>;
+  try {
+    db = options.databaseUrl
+      ? await openPostgres({ ...options, databaseUrl: options.databaseUrl })
+      : openSqlite(options.dataDir);
+  } catch (error) {
+    // A damaged file answers its first pragma with SQLITE_NOTADB / SQLITE_CORRUPT: STORE_CORRUPT, not INTERNAL.
+    throw classifyStoreFailure(error) ?? error;
+  }
   try {
     const mode = options.migrations ?? (engine === 'postgres' ? 'check' : 'auto');
     if (mode === 'auto') await migrateToLatest(db, engine);
@@ -103,6 +119,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Opened
   } catch (error) {
     await db.destroy();
     if (error instanceof AppError) throw error;
+    const known = classifyStoreFailure(error);
+    if (known && known.code !== 'STORE_UNAVAILABLE') throw known;
     throw new AppError('STORE_UNAVAILABLE', { cause: error, details: { engine, ...driverCode(error) } });
   }
   return { db, engine, close: () => db.destroy() };

@@ -394,6 +394,23 @@ export function createSyncRepository(db: Kysely<Database>): SyncStore {
         )
         .execute();
     },
+    async recordRunProgress(runId, progress) {
+      const row = await db
+        .selectFrom('sync_runs')
+        .select('report')
+        .where('id', '=', runId)
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      if (!row) return;
+      const report = { ...(JSON.parse(row.report) as SyncRunRecord['report']), ...progress };
+      // Conditional on `running`: a heartbeat that lands after the run's final save changes nothing.
+      await db
+        .updateTable('sync_runs')
+        .set({ report: JSON.stringify(report), mode: progress.mode })
+        .where('id', '=', runId)
+        .where('status', '=', 'running')
+        .execute();
+    },
     closeAbandonedRun: (runId, finishedAtIso, error) =>
       inTransaction(db, async (trx) => {
         const row = await trx

@@ -143,6 +143,11 @@ export interface SyncReport {
   durationMs: number;
   /** What went wrong, with the catalogue's hint (what to do), so every surface can show it without a lookup. */
   errors: { code: string; message: string; hint?: string }[];
+  /**
+   * Streams whose saved delta or skip link Graph refused, so the run started a reconciling full round instead: the
+   * gatehouse code, the HTTP status and Graph's error code.
+   */
+  resyncs?: { stream: SyncStream; code: string; status?: number; graphCode?: string }[];
 }
 
 export interface SyncRunRecord {
@@ -204,6 +209,12 @@ export interface SyncStore {
    * Closes a history row that still says `running` as `failed` with `error` (its process stopped; another run took
    * over the lease). False when the row is unknown or no longer running (it finished meanwhile): it is left alone.
    */
-  closeAbandonedRun(runId: string, finishedAtIso: string, error: { code: string; message: string }): Promise<boolean>;
+  closeAbandonedRun(
+    runId: string,
+    finishedAtIso: string,
+    error: { code: string; message: string; hint?: string },
+  ): Promise<boolean>;
+  /** Heartbeat of a live run: the pages and mode reached so far, on its history row while it still says `running`. */
+  recordRunProgress(runId: string, progress: { pages: number; mode: SyncReport['mode'] }): Promise<void>;
   listRuns(connectionId: string, limit?: number): Promise<SyncRunRecord[]>;
 }

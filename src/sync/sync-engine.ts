@@ -44,6 +44,19 @@ export interface SyncEngineDeps {
   logger?: Logger;
 }
 
+/**
+ * How long a run waits for a store that went away (a database restart) before it fails the run. Shorter than the
+ * lease (45 s, renewed every 15 s), so a run never keeps writing after its lease could have lapsed and another
+ * instance taken over; the next run resumes from the checkpoint instead.
+ */
+export const STORE_RETRY_MS = 30_000;
+
+/** Store failures that pass by themselves: the connection was lost, the server restarts, another writer holds the lock. */
+function isStoreTransient(error: unknown): boolean {
+  const code = toAppError(error).code;
+  return code === 'STORE_UNAVAILABLE' || code === 'STORE_BUSY';
+}
+
 interface Totals {
   users: { added: number; updated: number; removed: number };
   groups: { added: number; updated: number; removed: number };
@@ -65,6 +78,29 @@ function isResyncRequired(error: unknown): boolean {
   return error instanceof AppError && error.code === 'GRAPH_DELTA_RESYNC_REQUIRED';
 }
 
+/** 4xx answers that are about the request's identity or rate, not about the link: a full round would not help. */
+const NOT_A_LINK_PROBLEM = new Set([401, 403, 407, 408, 429]);
+
+/**
+ * Graph refused a link we had saved (a delta link or a skip-token checkpoint): 410 Gone, `syncStateNotFound`, or any
+ * other 4xx answer (an unknown, expired or damaged token is a 400 `Request_BadRequest`, or a 404). Decided by the
+ * Graph error code and HTTP status in the error's details, never by Graph's text.
+ */
+export function isLinkRejected(error: unknown): boolean {
+  if (isResyncRequired(error)) return true;
+  if (!(error instanceof AppError) || !error.code.startsWith('GRAPH_')) return false;
+  const status = error.details.status;
+  return typeof status === 'number' && status >= 400 && status < 500 && !NOT_A_LINK_PROBLEM.has(status);
+}
+
+/** Why a stream dropped its saved link and started a full round (shown in the run report). */
+export interface ResyncReason {
+  stream: SyncStream;
+  code: string;
+  status?: number;
+  graphCode?: string;
+}
+
 /**
  * One sync run of one connection over an already-held lease: users and groups rounds run concurrently, each page is
  * written with its checkpoint, removals are held until both rounds end and pass the deletion guard, then committed
@@ -80,6 +116,7 @@ export class SyncExecution {
     pages: 0,
   };
   private fullRound = false;
+  private readonly resyncs: ResyncReason[] = [];
   /** The caller's signal, joined with this run's own: a permanent failure of one stream stops the other at once. */
   private signal: AbortSignal | undefined;
 
@@ -89,18 +126,44 @@ export class SyncExecution {
     private readonly source: DirectorySource,
     private readonly connection: { id: string; name: string },
     private readonly options: SyncRunOptions,
-    deps: { clock?: Clock; logger?: Logger },
+    deps: { clock?: Clock; logger?: Logger; storeRetryMs?: number },
   ) {
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? silentLogger;
+    this.storeRetryMs = deps.storeRetryMs ?? STORE_RETRY_MS;
+  }
+
+  private readonly storeRetryMs: number;
+
+  /**
+   * A store write that failed because the store went away (a lost PostgreSQL connection, a restart, a SQLite lock
+   * held too long) is repeated with backoff until the store answers again, for up to storeRetryMs: its transaction
+   * was rolled back, so repeating it from the last checkpoint is safe. Anything else fails at once.
+   */
+  private async withStore<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.storeRetryMs;
+    let wait = 250;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        if (!isStoreTransient(error) || Date.now() + wait > deadline || this.signal?.aborted) throw error;
+        this.logger.warn(
+          { connection: this.connection.name, what, attempt, code: toAppError(error).code, waitMs: wait },
+          'the store did not answer; repeating the write from the last checkpoint',
+        );
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        wait = Math.min(wait * 2, 5000);
+      }
+    }
   }
 
   async run(): Promise<Omit<SyncReport, 'durationMs' | 'requests' | 'retries' | 'throttled' | 'resourceUnits'>> {
     const cid = this.connection.id;
-    const state = await this.store.getState(cid);
+    const state = await this.withStore('getState', () => this.store.getState(cid));
     const fingerprint = `${this.source.selectionFingerprint};disabled=${state.policy.disabledUsers}`;
-    if (this.options.full) await this.store.clearPendingRemovals(cid);
-    const counts = await this.directory.counts(cid);
+    if (this.options.full) await this.withStore('clearPendingRemovals', () => this.store.clearPendingRemovals(cid));
+    const counts = await this.withStore('counts', () => this.directory.counts(cid));
     const errors: SyncReport['errors'] = [];
     try {
       // allSettled: a failing stream must not leave the other one writing after the run has ended.
@@ -118,11 +181,21 @@ export class SyncExecution {
       for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
     } catch (error) {
       const failure = toAppError(error);
-      this.logger.error({ connection: this.connection.name, code: failure.code }, 'sync failed');
+      // The cause goes to the log (a store or unknown failure needs it to be understood); never to the report.
+      const cause = failure.cause instanceof Error ? failure.cause : undefined;
+      this.logger.error(
+        {
+          connection: this.connection.name,
+          code: failure.code,
+          ...(failure.details.driverCode ? { driverCode: failure.details.driverCode } : {}),
+          ...(cause && failure.code === 'INTERNAL' ? { err: cause } : {}),
+        },
+        `sync failed: ${failure.code}`,
+      );
       errors.push({ code: failure.code, message: failure.message, hint: failure.hint });
       return this.report('failed', errors);
     }
-    const pending = await this.store.pendingRemovals(cid);
+    const pending = await this.withStore('pendingRemovals', () => this.store.pendingRemovals(cid));
     const verdict = checkDeletionGuard(pending, counts.users + counts.groups, state.policy);
     if (verdict.quarantined && !this.options.allowDeletes) {
       const error = new AppError('SYNC_DELETE_THRESHOLD_EXCEEDED', {
@@ -132,14 +205,16 @@ export class SyncExecution {
       return { ...this.report('quarantined', errors), pendingRemovals: pending };
     }
     this.progress('all', 'committing', 0);
-    const latest = await this.store.getState(cid);
-    const removed = await this.store.commit(cid, {
-      deltaLinks: { users: latest.rounds.users?.deltaLink, groups: latest.rounds.groups?.deltaLink } as Partial<
-        Record<SyncStream, string>
-      >,
-      fingerprint,
-      syncedAt: this.clock.now().toISOString(),
-    });
+    const latest = await this.withStore('getState', () => this.store.getState(cid));
+    const removed = await this.withStore('commit', () =>
+      this.store.commit(cid, {
+        deltaLinks: { users: latest.rounds.users?.deltaLink, groups: latest.rounds.groups?.deltaLink } as Partial<
+          Record<SyncStream, string>
+        >,
+        fingerprint,
+        syncedAt: this.clock.now().toISOString(),
+      }),
+    );
     this.totals.users.removed += removed.users;
     this.totals.groups.removed += removed.groups;
     this.totals.memberships.removed += removed.memberships;
@@ -159,6 +234,7 @@ export class SyncExecution {
       memberships: this.totals.memberships,
       pages: this.totals.pages,
       errors,
+      ...(this.resyncs.length ? { resyncs: [...this.resyncs] } : {}),
     };
   }
 
@@ -178,11 +254,11 @@ export class SyncExecution {
     if (deltaLink && !this.options.full && !scoped && state.linkFingerprint === fingerprint) {
       const round: RoundState = {
         mode: 'incremental',
-        roundId: await this.store.nextRoundId(cid),
+        roundId: await this.withStore('nextRoundId', () => this.store.nextRoundId(cid)),
         link: deltaLink,
         complete: false,
       };
-      await this.store.saveRound(cid, stream, round);
+      await this.withStore('saveRound', () => this.store.saveRound(cid, stream, round));
       return round;
     }
     return this.openFullRound(stream);
@@ -193,29 +269,62 @@ export class SyncExecution {
     const start = await this.source.startFullRound(stream, this.signal);
     const round: RoundState = {
       mode: 'full',
-      roundId: await this.store.nextRoundId(cid),
+      roundId: await this.withStore('nextRoundId', () => this.store.nextRoundId(cid)),
       link: start.link,
       complete: false,
       ...(start.deltaLink ? { deltaLink: start.deltaLink } : {}),
     };
-    await this.store.saveRound(cid, stream, round);
+    await this.withStore('saveRound', () => this.store.saveRound(cid, stream, round));
     return round;
   }
 
   private async runStream(stream: SyncStream, state: SyncState, fingerprint: string): Promise<void> {
+    const saved = state.rounds[stream] !== undefined && !this.options.full;
     let round = await this.openRound(stream, state, fingerprint);
+    // A resumed round or a delta link came from the store: Graph may no longer accept it. A round opened now did not.
+    const fromStore = saved || round.mode === 'incremental';
+    if (round.mode === 'full') this.fullRound = true;
     try {
       round = await this.fetchRound(stream, round, state);
     } catch (error) {
-      // 410 Gone / expired delta or skip token: Graph wants a new full round, which then reconciles. This also
-      // covers a full round whose checkpoint expired while the run was down (else it would fail forever).
-      if (!isResyncRequired(error)) throw error;
-      this.logger.warn({ connection: this.connection.name, stream }, 'sync token expired; starting a full round');
-      round = await this.fetchRound(stream, await this.openFullRound(stream), state);
+      // Graph refused the saved delta or skip link (410 Gone, syncStateNotFound, an unknown or expired token): ONE
+      // new full round, which then reconciles. This also covers a full round whose checkpoint expired while the run
+      // was down (else every later run would fail the same way, forever).
+      if (!isResyncRequired(error) && !(fromStore && isLinkRejected(error))) throw error;
+      const reason = toAppError(error);
+      const status = typeof reason.details.status === 'number' ? reason.details.status : undefined;
+      const graphCode = typeof reason.details.graphCode === 'string' ? reason.details.graphCode : undefined;
+      this.resyncs.push({
+        stream,
+        code: reason.code,
+        ...(status !== undefined ? { status } : {}),
+        ...(graphCode ? { graphCode } : {}),
+      });
+      this.logger.warn(
+        { connection: this.connection.name, stream, code: reason.code, status, graphCode },
+        'Graph refused the saved sync link; starting a full round',
+      );
+      this.fullRound = true;
+      try {
+        round = await this.fetchRound(stream, await this.openFullRound(stream), state);
+      } catch (second) {
+        if (!isLinkRejected(second)) throw second;
+        const failure = toAppError(second);
+        throw new AppError('SYNC_RESYNC_FAILED', {
+          message: `Graph refused the saved ${stream} link (${graphCode ?? reason.code}), and the full round started in its place failed too (${String(failure.details.graphCode ?? failure.code)}).`,
+          details: {
+            stream,
+            first: { code: reason.code, status, graphCode },
+            second: { code: failure.code, status: failure.details.status, graphCode: failure.details.graphCode },
+          },
+          cause: second,
+        });
+      }
     }
     if (round.mode === 'full') {
       this.fullRound = true;
-      await this.store.reconcile(this.connection.id, stream, round.roundId);
+      const roundId = round.roundId;
+      await this.withStore('reconcile', () => this.store.reconcile(this.connection.id, stream, roundId));
     }
   }
 
@@ -267,7 +376,12 @@ export class SyncExecution {
     if (next.complete && !next.deltaLink) {
       throw new AppError('GRAPH_INVALID_RESPONSE', { message: `The ${stream} round ended without a delta link.` });
     }
-    addOutcome(this.totals, await this.store.applyPage(this.connection.id, stream, round.roundId, plan, next));
+    addOutcome(
+      this.totals,
+      await this.withStore('applyPage', () =>
+        this.store.applyPage(this.connection.id, stream, round.roundId, plan, next),
+      ),
+    );
     return next;
   }
 

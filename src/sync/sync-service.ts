@@ -21,7 +21,7 @@ export interface SyncServiceOptions {
   onDirectoryChanged?(connectionId: string): void;
   leaseOwner: string;
   isLeaseOwnerAlive?(owner: string): boolean;
-  /** Lease lifetime, renewed while the run lives (default 120 s). */
+  /** Lease lifetime, renewed every third of it while the run lives (default DEFAULT_LEASE_MS, 45 s). */
   leaseMs?: number;
   clock?: Clock;
   logger?: Logger;
@@ -53,6 +53,12 @@ export interface SyncStatusView extends SyncSettingsView {
   pendingRemovals: { users: number; groups: number; memberships: number };
 }
 
+/**
+ * How long a run's lease lasts without a heartbeat: a run renews it every 15 s, so a dead process's run is closed and
+ * can be taken over within 45 s (docs/deploy.md).
+ */
+export const DEFAULT_LEASE_MS = 45_000;
+
 function parseThreshold(text: string, policy: SyncPolicy): SyncPolicy {
   const match = /^(\d+)(%?)$/.exec(text.trim());
   const value = Number(match?.[1]);
@@ -74,11 +80,13 @@ export class SyncService {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly leaseMs: number;
+  /** Outcomes of runs whose history row could not be closed (the store failed), by run id. */
+  private readonly unsavedOutcomes = new Map<string, { code: string; message: string; hint?: string }>();
 
   constructor(private readonly options: SyncServiceOptions) {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
-    this.leaseMs = options.leaseMs ?? 120_000;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
   private untilIso(): string {
@@ -92,14 +100,14 @@ export class SyncService {
     // stopped (its lease expired, or its process is dead).
     const previous = await store.leaseHolder(connectionId);
     if (await store.acquireLease(connectionId, leaseOwner, now, this.untilIso())) {
-      if (previous) await this.closeAbandonedRun(name, previous.owner);
+      if (previous) await this.closeAbandonedRun(connectionId, name, previous.owner);
       return;
     }
     const holder = await store.leaseHolder(connectionId);
     if (holder && this.options.isLeaseOwnerAlive && !this.options.isLeaseOwnerAlive(holder.owner)) {
       this.logger.warn({ connection: name, owner: holder.owner }, 'taking over the lease of a dead sync process');
       if (await store.acquireLease(connectionId, leaseOwner, now, this.untilIso(), holder.owner)) {
-        await this.closeAbandonedRun(name, holder.owner);
+        await this.closeAbandonedRun(connectionId, name, holder.owner);
         return;
       }
     }
@@ -110,15 +118,29 @@ export class SyncService {
   }
 
   /** Marks the history row of the run that held the lease (owner `…#<run id>`) failed, if it still says running. */
-  private async closeAbandonedRun(name: string, owner: string): Promise<void> {
+  private async closeAbandonedRun(connectionId: string, name: string, owner: string): Promise<void> {
     const hash = owner.lastIndexOf('#');
     if (hash < 0) return;
     const runId = owner.slice(hash + 1);
-    const closed = await this.options.store.closeAbandonedRun(runId, this.clock.now().toISOString(), {
-      code: 'SYNC_RUN_INTERRUPTED',
-      message: `The sync run stopped without finishing: its process (${owner.slice(0, hash)}) died or stopped renewing its lease, and a new run took over.`,
-    });
+    const known = this.unsavedOutcomes.get(runId);
+    this.unsavedOutcomes.delete(runId);
+    const pages = await this.pagesRecorded(connectionId, runId);
+    const closed = await this.options.store.closeAbandonedRun(
+      runId,
+      this.clock.now().toISOString(),
+      known ?? {
+        code: 'SYNC_RUN_INTERRUPTED',
+        message: `The sync run died without finishing: its process (${owner.slice(0, hash)}) stopped renewing its lease${pages !== undefined ? ` after ${pages} page${pages === 1 ? '' : 's'}` : ''}. The next run resumes from the last saved page.`,
+        hint: new AppError('SYNC_RUN_INTERRUPTED').hint,
+      },
+    );
     if (closed) this.logger.warn({ connection: name, runId, owner }, 'closed the history row of a stopped sync run');
+  }
+
+  /** How many pages the heartbeat last recorded for a run (its history row), if it is known. */
+  private async pagesRecorded(connectionId: string, runId: string): Promise<number | undefined> {
+    const runs = await this.options.store.listRuns(connectionId, 20).catch(() => []);
+    return runs.find((r) => r.id === runId)?.report.pages;
   }
 
   /** One sync run. Resolves with the report (status succeeded, failed or quarantined); throws only when it cannot start. */
@@ -132,8 +154,17 @@ export class SyncService {
     const runId = randomUUID();
     const leaseOwner = `${this.options.leaseOwner}#${runId}`;
     await this.takeLease(connection.id, connection.name, leaseOwner);
+    // The heartbeat: the lease renewed (a dead process's lease lapses within leaseMs, so another instance takes
+    // over soon), and the pages reached so far recorded on the run row, so a run that dies says how far it got.
+    const reached: Record<string, number> = {};
+    const fullRound = runOptions.full === true;
     const renew = setInterval(() => {
       this.options.store.renewLease(connection.id, leaseOwner, this.untilIso()).catch(() => {});
+      const pages = Object.values(reached).reduce((a, b) => a + b, 0);
+      if (!runOptions.dryRun && pages > 0) {
+        const mode = fullRound ? 'full' : 'incremental';
+        this.options.store.recordRunProgress(runId, { pages, mode }).catch(() => {});
+      }
     }, this.leaseMs / 3);
     renew.unref();
     const started = this.clock.now();
@@ -149,6 +180,7 @@ export class SyncService {
     try {
       if (!run.dryRun) await this.options.store.saveRun(run);
       const onProgress = (p: SyncProgress) => {
+        if (p.stream !== 'all') reached[p.stream] = p.pages;
         runOptions.onProgress?.(p);
         this.events.emit('progress', p);
       };
@@ -180,7 +212,8 @@ export class SyncService {
         finishedAt: this.clock.now().toISOString(),
       });
       if (report.errors[0]) run.errorCode = report.errors[0].code;
-      await this.options.store.saveRun(run);
+      // An outcome the store cannot take (it is what failed) is still returned to the caller.
+      if (!run.dryRun) await this.saveFinishedRun(run).catch(() => {});
       this.events.emit('finished', report);
       return report;
     } catch (error) {
@@ -193,13 +226,44 @@ export class SyncService {
         status: 'failed',
         errors: [{ code: failure.code, message: failure.message, hint: failure.hint }],
       };
-      await this.options.store.saveRun(run).catch(() => {});
+      if (!run.dryRun) await this.saveFinishedRun(run).catch(() => {});
       throw failure;
     } finally {
       clearInterval(renew);
       if (!run.dryRun) this.options.onDirectoryChanged?.(connection.id);
       await this.options.store.releaseLease(connection.id, leaseOwner).catch(() => {});
     }
+  }
+
+  /**
+   * Closes the history row with the run's outcome. The store may be what failed (a full disk, a lost connection):
+   * a few tries with backoff; if none lands, the outcome is remembered so whoever closes the row later (the lease
+   * sweep, the next run) records this cause instead of a bare SYNC_RUN_INTERRUPTED.
+   */
+  private async saveFinishedRun(run: SyncRunRecord): Promise<void> {
+    let lastError: unknown;
+    for (const wait of [0, 200, 1000, 3000]) {
+      if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+      try {
+        await this.options.store.saveRun(run);
+        this.unsavedOutcomes.delete(run.id);
+        return;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    const first = run.report.errors[0];
+    const fallback = toAppError(lastError);
+    this.unsavedOutcomes.set(run.id, {
+      code: first?.code ?? fallback.code,
+      message: first?.message ?? 'The run ended, but its outcome could not be written to the store.',
+      hint: first?.hint ?? fallback.hint,
+    });
+    this.logger.error(
+      { connection: run.report.connection, runId: run.id, code: toAppError(lastError).code },
+      'could not record the end of a sync run',
+    );
+    throw lastError;
   }
 
   private emptyReport(connection: string, dryRun: boolean): SyncReport {
@@ -268,6 +332,13 @@ export class SyncService {
     const connection = await this.options.connection(name);
     const state = await this.options.store.getState(connection.id);
     const holder = await this.options.store.leaseHolder(connection.id);
+    // A lease that expired without being released belongs to a run that died: close its history row now (the server
+    // asks for every connection's status on each scheduler tick), so `sync status` says it died, not `running`.
+    // The lease itself is left as it is (expired, so the next run takes it): a run that only lost its store for a
+    // while renews it again and finishes; its final save then replaces the row written here.
+    if (holder && holder.expiresAt <= this.clock.now().toISOString()) {
+      await this.closeAbandonedRun(connection.id, connection.name, holder.owner);
+    }
     const [lastRun] = await this.options.store.listRuns(connection.id, 1);
     return {
       ...(await this.settingsView(connection.name, connection.id)),

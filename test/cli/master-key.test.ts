@@ -83,7 +83,9 @@ describe('master key (file in the data dir)', () => {
     rmSync(join(h.dataDir, MASTER_KEY_FILE));
     const run = await h.run(['connections', 'list', '--json']);
     assert.equal(run.code, 1);
-    assert.equal(run.json<ErrorJson>().error.code, 'KEY_MISMATCH');
+    // Issue 17: the file is missing — said so, with what to do, instead of KEY_MISMATCH naming a random key id.
+    assert.equal(run.json<ErrorJson>().error.code, 'KEY_FILE_MISSING');
+    assert.match(run.stdout, /GATEHOUSE_MASTER_KEY/);
     assert.equal(existsSync(join(h.dataDir, MASTER_KEY_FILE)), false);
   });
 

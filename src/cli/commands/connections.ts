@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { ChangedBy } from '../../connections/connection-service.js';
 import { exportConnection, importConnection } from '../../connections/connection-transfer.js';
 import { BUILT_IN_CONNECTION_TYPES } from '../../connections/connection-types.js';
 import { toConnectionView } from '../../connections/connection-view.js';
@@ -9,6 +10,7 @@ import type { CliContext } from '../cli-context.js';
 import { formatTable } from '../output.js';
 import { changeJson, changeText, connectionListText, connectionText } from '../output-connection.js';
 import { collect, parseParamFileOption, parseParamOption, readPassphraseFile } from '../parse-parameters.js';
+import { cliActor } from './action.js';
 
 interface ParamOptions {
   param?: string[];
@@ -57,12 +59,15 @@ export function registerConnectionCommands(program: Command, ctx: CliContext): C
     .requiredOption('--type <type>', 'connection type, e.g. EntraID (see `connections types`)')
     .action(async (options: ParamOptions & { name: string; type: string }) => {
       const gatehouse = await ctx.gatehouse();
-      const change = await gatehouse.connections.create({
-        name: options.name,
-        type: options.type,
-        parameters: parameterInputs(options, ctx),
-        allowGuidSecret: options.allowGuidSecret,
-      });
+      const change = await gatehouse.connections.create(
+        {
+          name: options.name,
+          type: options.type,
+          parameters: parameterInputs(options, ctx),
+          allowGuidSecret: options.allowGuidSecret,
+        },
+        changedBy(ctx),
+      );
       ctx.output().result(changeJson(change), () => changeText('Created', change));
     });
 
@@ -76,13 +81,17 @@ export function registerConnectionCommands(program: Command, ctx: CliContext): C
     .action(
       async (name: string, options: ParamOptions & { unset?: string[]; rename?: string; expectedVersion?: number }) => {
         const gatehouse = await ctx.gatehouse();
-        const change = await gatehouse.connections.update(name, {
-          set: parameterInputs(options, ctx),
-          unset: options.unset,
-          rename: options.rename,
-          expectedVersion: options.expectedVersion,
-          allowGuidSecret: options.allowGuidSecret,
-        });
+        const change = await gatehouse.connections.update(
+          name,
+          {
+            set: parameterInputs(options, ctx),
+            unset: options.unset,
+            rename: options.rename,
+            expectedVersion: options.expectedVersion,
+            allowGuidSecret: options.allowGuidSecret,
+          },
+          changedBy(ctx),
+        );
         ctx.output().result(changeJson(change), () => changeText('Updated', change));
       },
     );
@@ -109,7 +118,7 @@ export function registerConnectionCommands(program: Command, ctx: CliContext): C
     .description('remove a connection')
     .argument('<name>', 'connection name or id')
     .action(async (name: string) => {
-      const removed = await (await ctx.gatehouse()).connections.remove(name);
+      const removed = await (await ctx.gatehouse()).connections.remove(name, changedBy(ctx));
       ctx
         .output()
         .result({ removed: true, id: removed.id, name: removed.name }, () => `Removed connection '${removed.name}'.`);
@@ -121,7 +130,7 @@ export function registerConnectionCommands(program: Command, ctx: CliContext): C
     .argument('<name>', 'connection to copy')
     .argument('<newName>', 'name of the copy')
     .action(async (name: string, newName: string) => {
-      const change = await (await ctx.gatehouse()).connections.copy(name, newName);
+      const change = await (await ctx.gatehouse()).connections.copy(name, newName, changedBy(ctx));
       ctx.output().result(changeJson(change), () => changeText(`Copied '${name}' to`, change));
     });
 
@@ -157,6 +166,7 @@ export function registerConnectionCommands(program: Command, ctx: CliContext): C
         parameters: parameterInputs(options, ctx),
         allowGuidSecret: options.allowGuidSecret,
         box: createPassphraseBox(),
+        by: changedBy(ctx),
       });
       ctx.output().result(changeJson(change), () => changeText('Imported', change));
     });
@@ -196,4 +206,10 @@ export function registerConnectionCommands(program: Command, ctx: CliContext): C
     });
 
   return group;
+}
+
+/** The CLI's actor for the audit log of connection changes (the OS user on this host). */
+function changedBy(ctx: CliContext): ChangedBy {
+  const actor = cliActor(ctx);
+  return { actor: actor.name, origin: actor.origin };
 }

@@ -78,18 +78,21 @@ export function registerDemoCommand(program: Command, ctx: CliContext): Command 
       const gatehouse = await openGatehouse({ dataDir, logger: ctx.logger });
       try {
         out.note(`Emulated tenant ${emulator.tenant.id} at ${emulator.url}`);
-        await gatehouse.connections.create({
-          name: DEMO_CONNECTION,
-          type: 'EntraID',
-          parameters: Object.entries(emulator.connection).map(([key, value]) => ({ key, value })),
-        });
+        // Audited by the connection service, as the demo.
+        await gatehouse.connections.create(
+          {
+            name: DEMO_CONNECTION,
+            type: 'EntraID',
+            parameters: Object.entries(emulator.connection).map(([key, value]) => ({ key, value })),
+          },
+          { actor: 'demo', origin: { channel: 'cli', address: hostname() } },
+        );
         out.note(`Created the connection '${DEMO_CONNECTION}'; running its first sync…`);
         const report = await gatehouse.sync.run(DEMO_CONNECTION);
         const password = randomBytes(12).toString('base64url');
         await gatehouse.accounts.createAccount({ username: 'admin', password, role: 'admin' });
         const failed = report.status === 'failed';
         await auditSetup(gatehouse, [
-          { action: 'connection.create', connection: DEMO_CONNECTION, result: 'succeeded' },
           {
             action: 'sync.run',
             connection: DEMO_CONNECTION,

@@ -34,6 +34,10 @@ function reportText(r: SyncReport): string[] {
     const p = r.pendingRemovals;
     lines.push(`  held back    ${p.users} users, ${p.groups} groups, ${p.memberships} memberships`);
   }
+  for (const x of r.resyncs ?? []) {
+    const answer = [x.status, x.graphCode ?? x.code].filter((v) => v !== undefined).join(' ');
+    lines.push(`  full round   ${x.stream}: Graph refused the saved link (${answer}); a reconciling full round ran`);
+  }
   for (const e of r.errors) {
     lines.push(`  error ${e.code}: ${e.message}`);
     if (e.hint && r.status === 'failed') lines.push(`hint: ${e.hint}`);
@@ -60,6 +64,12 @@ function statusText(s: SyncStatusView): string[] {
     `connection       ${s.connection}${s.running ? ' (a sync is running)' : ''}`,
     `last synced      ${s.lastSyncedAt ?? 'never'}`,
     `last run         ${last ? `${last.status} ${last.mode} at ${last.startedAt}` : 'none'}`,
+    // A failed (or died) run says why and what to do, here too: not only in `sync history`.
+    ...(last?.status === 'failed'
+      ? (last.report.errors ?? [])
+          .slice(-1)
+          .flatMap((e) => [`last error       ${e.code}: ${e.message}`, ...(e.hint ? [`hint: ${e.hint}`] : [])])
+      : []),
     ...(pending.users + pending.groups + pending.memberships > 0
       ? [`held back        ${pending.users} users, ${pending.groups} groups, ${pending.memberships} memberships`]
       : []),

@@ -5,6 +5,7 @@ import { exportConnection, importConnection } from '../../connections/connection
 import { toConnectionView } from '../../connections/connection-view.js';
 import { credentialExpiryOf } from '../../connections/credential-expiry-view.js';
 import { createPassphraseBox } from '../../crypto/passphrase-box.js';
+import { auditOrigin } from '../request-audit.js';
 import type { RouteDeps } from '../server-deps.js';
 import {
   ConnectionChangeSchema,
@@ -112,12 +113,8 @@ export function connectionRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
       '/connections',
       { config: { access: 'admin' }, schema: { tags, body: CreateBody, response: { 201: ConnectionChangeSchema } } },
       async (request, reply) => {
-        const change = await connections.create(request.body);
-        await deps.audit(request, {
-          action: 'connection.create',
-          connection: change.connection.name,
-          result: 'succeeded',
-        });
+        // Audited by the service (one place for every surface), as this request's actor.
+        const change = await connections.create(request.body, auditOrigin(request));
         return reply.status(201).send(changeJson(change));
       },
     );
@@ -128,18 +125,7 @@ export function connectionRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
         schema: { ...named, body: UpdateBody, response: { 200: ConnectionChangeSchema } },
       },
       async (request) => {
-        const change = await connections.update(request.params.name, request.body);
-        await deps.audit(request, {
-          action: 'connection.update',
-          connection: change.connection.name,
-          result: 'succeeded',
-          // Keys only: values (and above all secrets) never enter the audit log.
-          details: {
-            set: (request.body.set ?? []).map((p) => p.key),
-            unset: request.body.unset ?? [],
-            ...(request.body.rename ? { renamedFrom: request.params.name } : {}),
-          },
-        });
+        const change = await connections.update(request.params.name, request.body, auditOrigin(request));
         return changeJson(change);
       },
     );
@@ -147,8 +133,7 @@ export function connectionRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
       '/connections/:name',
       { config: { access: 'admin' }, schema: { ...named, response: { 200: Ok } } },
       async (request) => {
-        const removed = await connections.remove(request.params.name);
-        await deps.audit(request, { action: 'connection.remove', connection: removed.name, result: 'succeeded' });
+        await connections.remove(request.params.name, auditOrigin(request));
         return { ok: true };
       },
     );
@@ -163,13 +148,7 @@ export function connectionRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const change = await connections.copy(request.params.name, request.body.newName);
-        await deps.audit(request, {
-          action: 'connection.copy',
-          connection: change.connection.name,
-          target: request.params.name,
-          result: 'succeeded',
-        });
+        const change = await connections.copy(request.params.name, request.body.newName, auditOrigin(request));
         return reply.status(201).send(changeJson(change));
       },
     );
@@ -187,12 +166,7 @@ export function connectionRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
       { config: { access: 'admin' }, schema: { tags, body: ImportBody, response: { 201: ConnectionChangeSchema } } },
       async (request, reply) => {
         const { export: document, ...options } = request.body;
-        const change = await importConnection(connections, document, { ...options, box });
-        await deps.audit(request, {
-          action: 'connection.import',
-          connection: change.connection.name,
-          result: 'succeeded',
-        });
+        const change = await importConnection(connections, document, { ...options, box, by: auditOrigin(request) });
         return reply.status(201).send(changeJson(change));
       },
     );
