@@ -29,7 +29,7 @@ export function exportConnection(
   const secrets: Record<string, string> = {};
   const parameters = connection.parameters.map((p) => {
     if (!p.secret) return { key: p.key, value: p.value };
-    if (options.includeSecrets) secrets[p.key] = service.revealParameter(p);
+    if (options.includeSecrets) secrets[p.key] = service.revealParameter(connection, p);
     return { key: p.key, secret: true, fingerprint: p.fingerprint };
   });
   return {

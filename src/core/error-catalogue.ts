@@ -120,6 +120,20 @@ export const ERROR_CATALOGUE = {
     hint: 'Use the passphrase file that was given to `connections export`.',
     uiHint: 'Send the passphrase the export was sealed with.',
   },
+  CONNECTION_SECRET_REQUIRED: {
+    status: 409,
+    exit: 1,
+    message: "The connection's stored secret was entered for other hosts (or another connection) and is not sent here.",
+    hint: 'enter the secret again: it is only sent to the hosts it was entered for. Run `gatehouse connections update NAME --param-file ClientSecret=FILE` (or ClientCertificate) after changing AuthorityHost, GraphEndpoint or Cloud.',
+    uiHint:
+      'enter the secret again: it is only sent to the hosts it was entered for. Edit the connection and type the ClientSecret (or paste the ClientCertificate) again.',
+  },
+  CONNECTION_ENDPOINT_NOT_ALLOWED: {
+    status: 400,
+    exit: 2,
+    message: "AuthorityHost or GraphEndpoint names a host that is not one of Microsoft's clouds nor loopback.",
+    hint: "Leave AuthorityHost and GraphEndpoint unset for Microsoft's clouds (set Cloud instead). A private cloud's hosts must be allowed by whoever runs the server: GATEHOUSE_ALLOWED_ENDPOINT_HOSTS=login.example.com,graph.example.com.",
+  },
   // --- keys ------------------------------------------------------------------------------------------------------
   KEY_MISMATCH: {
     status: 500,
