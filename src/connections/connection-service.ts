@@ -3,8 +3,14 @@ import type { Clock } from '../core/clock.js';
 import { AppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { buildParameters } from './build-parameters.js';
-import type { Connection, ConnectionTestSummary, ConnectionTokenState, StoredParameter } from './connection.js';
-import { validateConnectionName } from './connection-name.js';
+import {
+  type Connection,
+  type ConnectionTestSummary,
+  type ConnectionTokenState,
+  nameKey,
+  type StoredParameter,
+} from './connection.js';
+import { nameProblem, validateConnectionName } from './connection-name.js';
 import type { ConnectionTypeRegistry } from './connection-types.js';
 import type { EntraSettings } from './entra-id/entra-settings.js';
 import { resolveEntraSettings } from './entra-id/resolve-entra-settings.js';
@@ -61,6 +67,16 @@ export interface DraftConnectionInput {
   connection?: string;
   /** Secret keys of `connection` whose stored values the draft keeps (a secret field left empty in the form). */
   keep?: readonly string[];
+}
+
+/** A stored name the current rules would refuse (`problem` is the error code they would answer with). */
+export interface NameFinding {
+  readonly id: string;
+  readonly name: string;
+  /** An error code (CONNECTION_NAME_LOOKS_LIKE_ID, CONNECTION_NAME_UNSAFE_CHARACTER, …) or NOT_CANONICAL. */
+  readonly problem: string;
+  /** Ids of the connections whose names read the same (problem CONNECTION_NAME_TAKEN). */
+  readonly sameAs?: readonly string[];
 }
 
 /** A saved change and what the administrator should be told about it. */
@@ -156,10 +172,13 @@ export class ConnectionService {
     return { connection, trimmed: built.trimmed, warnings: built.warnings };
   }
 
-  /** By name (regardless of case) or id; throws CONNECTION_NOT_FOUND. */
+  /**
+   * By id, else by name (regardless of case and Unicode compatibility forms); throws CONNECTION_NOT_FOUND. Ids are
+   * looked up first, and names may not be UUID-shaped, so no connection can answer for another's id (issue 12).
+   */
   async get(nameOrId: string): Promise<Connection> {
     const found =
-      (await this.options.repository.findByName(nameOrId)) ?? (await this.options.repository.findById(nameOrId.trim()));
+      (await this.options.repository.findById(nameOrId.trim())) ?? (await this.options.repository.findByName(nameOrId));
     if (!found) {
       throw new AppError('CONNECTION_NOT_FOUND', {
         message: `Connection '${nameOrId}' does not exist.`,
@@ -171,6 +190,35 @@ export class ConnectionService {
 
   list(): Promise<Connection[]> {
     return this.options.repository.list();
+  }
+
+  /**
+   * Stored names today's rules refuse or would spell differently (saved before issue 12, or written to the database
+   * directly), and names that read the same as another's after NFKC and case folding. Reported, never renamed:
+   * `gatehouse connections check-names` lists them for an administrator to rename.
+   */
+  async checkNames(): Promise<NameFinding[]> {
+    const connections = await this.options.repository.list();
+    const findings: NameFinding[] = [];
+    const byKey = new Map<string, Connection[]>();
+    for (const connection of connections) {
+      const problem = nameProblem(connection.name);
+      if (problem) findings.push({ id: connection.id, name: connection.name, problem });
+      const key = nameKey(connection.name);
+      byKey.set(key, [...(byKey.get(key) ?? []), connection]);
+    }
+    for (const same of byKey.values()) {
+      if (same.length < 2) continue;
+      for (const connection of same) {
+        findings.push({
+          id: connection.id,
+          name: connection.name,
+          problem: 'CONNECTION_NAME_TAKEN',
+          sameAs: same.filter((c) => c !== connection).map((c) => c.id),
+        });
+      }
+    }
+    return findings;
   }
 
   async update(nameOrId: string, input: UpdateConnectionInput): Promise<ConnectionChange> {

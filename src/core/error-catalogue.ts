@@ -134,6 +134,18 @@ export const ERROR_CATALOGUE = {
     message: "AuthorityHost or GraphEndpoint names a host that is not one of Microsoft's clouds nor loopback.",
     hint: "Leave AuthorityHost and GraphEndpoint unset for Microsoft's clouds (set Cloud instead). A private cloud's hosts must be allowed by whoever runs the server: GATEHOUSE_ALLOWED_ENDPOINT_HOSTS=login.example.com,graph.example.com.",
   },
+  CONNECTION_NAME_LOOKS_LIKE_ID: {
+    status: 400,
+    exit: 2,
+    message: 'The connection name is shaped like a connection id (a UUID).',
+    hint: 'Choose a name that is not a UUID: ids and names share one lookup, and ids always win.',
+  },
+  CONNECTION_NAME_UNSAFE_CHARACTER: {
+    status: 400,
+    exit: 2,
+    message: 'The connection name contains an invisible, control, separator or non-ASCII space character.',
+    hint: 'Type the name again with visible characters and plain spaces only (no zero-width, right-to-left override, line separator or no-break space characters).',
+  },
   // --- keys ------------------------------------------------------------------------------------------------------
   KEY_MISMATCH: {
     status: 500,

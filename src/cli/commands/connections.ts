@@ -96,6 +96,24 @@ export function registerConnectionCommands(program: Command, ctx: CliContext): C
     });
 
   group
+    .command('check-names')
+    .description('report stored names the name rules refuse or that read like another (exit 1 when any)')
+    .action(async () => {
+      const findings = await (await ctx.gatehouse()).connections.checkNames();
+      if (findings.length > 0) ctx.setExitCode(1);
+      ctx
+        .output()
+        .result(findings, () =>
+          findings.length === 0
+            ? 'Every connection name follows the name rules.'
+            : [
+                'These names need renaming (`gatehouse connections update ID --rename NEW`):',
+                ...findings.map((f) => `  ${f.id}  ${JSON.stringify(f.name)}  ${f.problem}`),
+              ].join('\n'),
+        );
+    });
+
+  group
     .command('show')
     .description('show a connection (secrets only as set/when/fingerprint)')
     .argument('<name>', 'connection name or id')
