@@ -20,11 +20,11 @@ export interface ExportOptions {
 }
 
 /** The export document of a connection; secret values are left out unless sealed with a passphrase. */
-export function exportConnection(
+export async function exportConnection(
   service: ConnectionService,
   connection: Connection,
   options: ExportOptions,
-): ConnectionExport {
+): Promise<ConnectionExport> {
   if (options.includeSecrets && !options.passphrase) throw new AppError('CONNECTION_PASSPHRASE_REQUIRED');
   const secrets: Record<string, string> = {};
   const parameters = connection.parameters.map((p) => {
@@ -40,7 +40,7 @@ export function exportConnection(
     type: connection.type,
     parameters,
     ...(options.includeSecrets && options.passphrase
-      ? { encryptedSecrets: options.box.seal(JSON.stringify(secrets), options.passphrase) }
+      ? { encryptedSecrets: await options.box.seal(JSON.stringify(secrets), options.passphrase) }
       : {}),
   };
 }
@@ -65,7 +65,7 @@ export async function importConnection(
   let secrets: Record<string, string> = {};
   if (doc.encryptedSecrets !== undefined) {
     if (!options.passphrase) throw new AppError('CONNECTION_PASSPHRASE_REQUIRED');
-    secrets = parseSealedSecrets(options.box.open(doc.encryptedSecrets, options.passphrase));
+    secrets = parseSealedSecrets(await options.box.open(doc.encryptedSecrets, options.passphrase));
   }
   const given = new Set((options.parameters ?? []).map((p) => p.key.trim().toLowerCase()));
   const fromFile: ParameterInput[] = [];

@@ -58,7 +58,11 @@ export interface SecretCipher {
 
 /** Seals exported secrets with a key derived from a passphrase (scrypt + AES-256-GCM; src/crypto/passphrase-box.ts). */
 export interface PassphraseBox {
-  seal(plaintext: string, passphrase: string): string;
-  /** Throws CONNECTION_PASSPHRASE_WRONG when the passphrase does not open it. */
-  open(sealed: string, passphrase: string): string;
+  /** Throws CONNECTION_PASSPHRASE_TOO_SHORT for a passphrase under the minimum. */
+  seal(plaintext: string, passphrase: string): Promise<string>;
+  /**
+   * Throws CONNECTION_PASSPHRASE_WRONG when the passphrase does not open it, CONNECTION_IMPORT_INVALID for a
+   * malformed one (scrypt parameters outside the accepted range, a tag that is not 16 bytes).
+   */
+  open(sealed: string, passphrase: string): Promise<string>;
 }

@@ -146,6 +146,13 @@ export const ERROR_CATALOGUE = {
     message: 'The connection name contains an invisible, control, separator or non-ASCII space character.',
     hint: 'Type the name again with visible characters and plain spaces only (no zero-width, right-to-left override, line separator or no-break space characters).',
   },
+  CONNECTION_PASSPHRASE_TOO_SHORT: {
+    status: 400,
+    exit: 2,
+    message: 'The passphrase is too short.',
+    hint: 'Use a passphrase of at least 12 characters (a few random words) in the --passphrase-file to seal an export; an export made earlier opens with its own passphrase of at least 8.',
+    uiHint: 'Send the passphrase the export was sealed with (at least 8 characters).',
+  },
   // --- keys ------------------------------------------------------------------------------------------------------
   KEY_MISMATCH: {
     status: 500,

@@ -45,12 +45,39 @@ test('master keys must be base64 of exactly 32 bytes', () => {
   assert.equal(parseMasterKey(Buffer.alloc(32, 7).toString('base64'), 'env').bytes.length, 32);
 });
 
-test('the passphrase box opens with the passphrase only', () => {
+test('the passphrase box opens with the passphrase only', async () => {
   const box = createPassphraseBox({ cost: 2 ** 10 });
-  const sealed = box.seal('{"ClientSecret":"x"}', 'correct horse');
-  assert.equal(box.open(sealed, 'correct horse'), '{"ClientSecret":"x"}');
-  assert.throws(() => box.open(sealed, 'wrong horse'), isCode('CONNECTION_PASSPHRASE_WRONG'));
-  assert.throws(() => box.open('gp1.junk', 'correct horse'), isCode('CONNECTION_IMPORT_INVALID'));
+  const sealed = await box.seal('{"ClientSecret":"x"}', 'correct horse battery');
+  assert.equal(await box.open(sealed, 'correct horse battery'), '{"ClientSecret":"x"}');
+  await assert.rejects(box.open(sealed, 'wrong horse battery'), isCode('CONNECTION_PASSPHRASE_WRONG'));
+  await assert.rejects(box.open('gp1.junk', 'correct horse battery'), isCode('CONNECTION_IMPORT_INVALID'));
+});
+
+test('exports are sealed at scrypt N=2^17 and an import refuses N outside 2^15..2^18 (issue 12 finding 7)', async () => {
+  const box = createPassphraseBox();
+  const sealed = await box.seal('{"ClientSecret":"x"}', 'correct horse battery');
+  assert.equal(sealed.split('.')[1], String(2 ** 17));
+  assert.equal(await box.open(sealed, 'correct horse battery'), '{"ClientSecret":"x"}');
+  const withCost = (n: string) => sealed.replace(/^gp1\.\d+\./, `gp1.${n}.`);
+  for (const n of [String(2 ** 10), String(2 ** 30), '3', '1e9', '-131072']) {
+    await assert.rejects(box.open(withCost(n), 'correct horse battery'), isCode('CONNECTION_IMPORT_INVALID'), n);
+  }
+});
+
+test('passphrases have a minimum length: 12 to seal, 8 to open an older export', async () => {
+  const box = createPassphraseBox({ cost: 2 ** 10 });
+  await assert.rejects(box.seal('{}', 'short pass'), isCode('CONNECTION_PASSPHRASE_TOO_SHORT'));
+  const sealed = await box.seal('{}', 'long enough passphrase');
+  await assert.rejects(box.open(sealed, 'seven77'), isCode('CONNECTION_PASSPHRASE_TOO_SHORT'));
+});
+
+test('an export whose GCM tag is cut to 4 bytes is refused (issue 12 finding 6)', async () => {
+  const box = createPassphraseBox({ cost: 2 ** 10 });
+  const parts = (await box.seal('{"ClientSecret":"x"}', 'correct horse battery')).split('.');
+  parts[5] = Buffer.from(parts[5] as string, 'base64url')
+    .subarray(0, 4)
+    .toString('base64url');
+  await assert.rejects(box.open(parts.join('.'), 'correct horse battery'), isCode('CONNECTION_IMPORT_INVALID'));
 });
 
 test('an envelope opens only for the binding it was sealed for; editing the carried binding breaks it', () => {

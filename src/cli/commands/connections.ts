@@ -152,7 +152,7 @@ export function registerConnectionCommands(program: Command, ctx: CliContext): C
     .action(async (name: string, options: { includeSecrets?: boolean; passphraseFile?: string }) => {
       if (options.includeSecrets && !options.passphraseFile) throw new AppError('CONNECTION_PASSPHRASE_REQUIRED');
       const gatehouse = await ctx.gatehouse();
-      const doc = exportConnection(gatehouse.connections, await gatehouse.connections.get(name), {
+      const doc = await exportConnection(gatehouse.connections, await gatehouse.connections.get(name), {
         includeSecrets: options.includeSecrets,
         passphrase: options.passphraseFile ? readPassphraseFile(options.passphraseFile, ctx.resolvePath) : undefined,
         box: createPassphraseBox(),
