@@ -551,6 +551,20 @@ export const ERROR_CATALOGUE = {
     message: 'graph.request only reads unless writes are asked for.',
     hint: 'Set "allowWrite": true in the input to send a POST, PATCH, PUT or DELETE.',
   },
+  ACTION_GRAPH_PATH_INVALID: {
+    status: 400,
+    exit: 2,
+    message: 'The Graph path is not a plain path under the version root.',
+    hint: 'Give a path such as /users?$top=5 or /groups/{id}/members: no host, no /v1.0, no .. or encoded separators (%2e%2e, %2f) and no double encoding.',
+  },
+  ACTION_GRAPH_WRITE_NOT_ALLOWED: {
+    status: 403,
+    exit: 2,
+    message: 'graph.request may not write to this path on this connection.',
+    hint: "An admin lists the writes operators may send in the connection's GraphWritePaths parameter, e.g. `gatehouse connections update NAME --param 'GraphWritePaths=POST /users/*/revokeSignInSessions'` (default: none).",
+    uiHint:
+      "An admin lists the writes operators may send in the connection's GraphWritePaths parameter (Connections page > Edit), e.g. POST /users/*/revokeSignInSessions (default: none).",
+  },
   // --- server and auth ----------------------------------------------------------------------------------------
   AUTH_REQUIRED: {
     status: 401,

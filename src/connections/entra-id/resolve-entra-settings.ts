@@ -89,6 +89,7 @@ export function resolveEntraSettings(
   const authorityHost = plain(connection, 'AuthorityHost') ?? CLOUDS[cloud].authorityHost;
   const graphEndpoint = plain(connection, 'GraphEndpoint') ?? CLOUDS[cloud].graphEndpoint;
   const expires = plain(connection, 'SecretExpiresOn');
+  const graphWritePaths = plain(connection, 'GraphWritePaths');
   const { credential, envelope } = credentialOf(connection, cipher);
   // Hash of the ciphertext, not of the secret: changes with the credential, reveals nothing about it.
   const credentialVersion = createHash('sha256')
@@ -104,6 +105,7 @@ export function resolveEntraSettings(
     cloud,
     authorityHost,
     graphEndpoint,
+    ...(graphWritePaths ? { graphWritePaths } : {}),
     ...(expires ? { secretExpiresOn: new Date(expires.length === 10 ? `${expires}T00:00:00Z` : expires) } : {}),
     credentialVersion,
   };
