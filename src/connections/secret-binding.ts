@@ -108,3 +108,16 @@ export function openConnectionSecret(
     throw error;
   }
 }
+
+/**
+ * False when the envelope was sealed for another connection, parameter or endpoints (or is a legacy one that names
+ * none): the secret will not be sent until it is entered again. Reads the binding the envelope carries in the clear
+ * (its third part, see src/crypto/secret-box.ts); decrypting would still be what decides.
+ */
+export function isBoundHere(connection: Pick<Connection, 'id' | 'parameters'>, parameter: StoredParameter): boolean {
+  if (!parameter.secret) return true;
+  const parts = parameter.envelope.split('.');
+  if (parts[0] !== 'gh2' || parts.length !== 6) return false;
+  const carried = Buffer.from(parts[2] as string, 'base64url').toString('utf8');
+  return carried === secretBinding(connection.id, parameter.key, connection.parameters);
+}

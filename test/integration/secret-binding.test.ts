@@ -4,6 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import type { StoredParameter } from '../../src/connections/connection.js';
 import { AppError } from '../../src/core/errors.js';
 import type { DoctorReport } from '../../src/doctor/doctor-report.js';
+import { createSelfSignedCertificate } from '../../src/emulator/index.js';
+import { createLogger } from '../../src/logging/create-logger.js';
 import { openGatehouse } from '../../src/main.js';
 import { type GatehouseFixture, startGatehouseFixture } from '../support/gatehouse-fixture.js';
 
@@ -22,6 +24,7 @@ interface Received {
 }
 
 let fx: GatehouseFixture;
+let logs = '';
 let listener: Server;
 let listenerUrl: string;
 const received: Received[] = [];
@@ -33,7 +36,10 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 before(async () => {
-  fx = await startGatehouseFixture({ emulator: { seed: 'secret-binding' } });
+  fx = await startGatehouseFixture({
+    emulator: { seed: 'secret-binding' },
+    logger: createLogger({ level: 'trace', destination: { write: (chunk: string) => (logs += chunk) } }),
+  });
   listener = createServer(async (request, response) => {
     received.push({
       method: request.method ?? '',
@@ -63,6 +69,7 @@ function assertNothingArrived(report: DoctorReport): void {
   assert.ok(!received.some((r) => r.authorization), 'no bearer token reaches the listener');
   assert.ok(!/client_secret|client_assertion/.test(seen), 'no credential of any kind reaches the listener');
   assert.ok(!JSON.stringify(report).includes(secret()), 'the report carries no secret');
+  assert.ok(!logs.includes(secret()), 'no log line (trace level) carries the secret');
 }
 
 function failedCheck(report: DoctorReport) {
@@ -107,6 +114,12 @@ describe('secrets are bound to where they may go (issue 12 finding 1)', () => {
     assert.match(failed.hint ?? '', /enter the secret again: it is only sent to the hosts it was entered for/);
     assertNothingArrived(report);
     assert.equal(received.length, 0, JSON.stringify(received));
+    const shown = await fx.runCli(['connections', 'show', 'stolen-authority', '--json']);
+    const view = shown.json<{ parameters: { key: string; enterAgain?: boolean }[] }>();
+    assert.equal(view.parameters.find((p) => p.key === 'ClientSecret')?.enterAgain, true);
+    const original = await fx.runCli(['connections', 'show', fx.connectionName, '--json']);
+    const originalView = original.json<{ parameters: { key: string; enterAgain?: boolean }[] }>();
+    assert.equal(originalView.parameters.find((p) => p.key === 'ClientSecret')?.enterAgain, undefined);
   });
 
   it('a copy pointed at another GraphEndpoint gets no token to send; the listener receives no bearer', async () => {
@@ -184,6 +197,33 @@ describe('secrets are bound to where they may go (issue 12 finding 1)', () => {
     } finally {
       await editRow(fx.connectionName, () => [...source.parameters]);
     }
+  });
+
+  it("a certificate's private key is bound the same way: no client assertion reaches another AuthorityHost", async () => {
+    received.length = 0;
+    const certificate = createSelfSignedCertificate();
+    const app = fx.emulator.registerApp({
+      applicationPermissions: ['User.Read.All'],
+      certificatePems: [certificate.certificatePem],
+    });
+    const { ClientSecret: _unused, ...withoutSecret } = fx.parametersFor(app);
+    await fx.gatehouse.connections.create({
+      name: 'cert-bound',
+      type: 'EntraID',
+      parameters: Object.entries({
+        ...withoutSecret,
+        ClientCertificate: `${certificate.certificatePem}\n${certificate.privateKeyPem}`,
+      }).map(([key, value]) => ({ key, value })),
+    });
+    assert.equal((await fx.gatehouse.doctor.test('cert-bound')).checks[1]?.status, 'pass', 'a token with the key');
+    await fx.gatehouse.connections.copy('cert-bound', 'cert-stolen');
+    await fx.gatehouse.connections.update('cert-stolen', { set: [{ key: 'AuthorityHost', value: listenerUrl }] });
+    const report = await fx.gatehouse.doctor.test('cert-stolen');
+    assert.equal(failedCheck(report).code, 'CONNECTION_SECRET_REQUIRED');
+    assertNothingArrived(report);
+    assert.equal(received.length, 0, JSON.stringify(received));
+    const keyLine = certificate.privateKeyPem.split('\n')[5] ?? '';
+    assert.ok(keyLine.length > 20 && !logs.includes(keyLine) && !JSON.stringify(report).includes(keyLine));
   });
 
   it('entering the secret again for the new hosts makes it usable (sent only there)', async () => {

@@ -63,7 +63,7 @@ describe('console-facing REST routes (issue 16)', () => {
     assert.equal(report.ok, true, good.body);
     assert.deepEqual(
       report.checks.map((c) => c.id),
-      ['parameters', 'token', 'permissions', 'graph'],
+      ['parameters', 'token', 'permissions', 'graph', 'expiry'],
     );
     assert.equal((await server.fixture.gatehouse.connections.list()).length, before, 'nothing was saved');
 
@@ -105,7 +105,7 @@ describe('console-facing REST routes (issue 16)', () => {
     assert.equal(missing.checks[0]?.code, 'CONNECTION_MISSING_PARAMETER');
     assert.deepEqual(
       missing.checks.slice(1).map((c) => c.status),
-      ['skip', 'skip', 'skip'],
+      ['skip', 'skip', 'skip', 'skip'],
     );
     const after = await server.fixture.gatehouse.connections.get(name);
     assert.equal(after.version, saved.version, 'the saved connection is untouched');
