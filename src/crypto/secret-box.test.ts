@@ -118,3 +118,15 @@ test('GCM tags must be exactly 16 bytes (issue 12 finding 6)', () => {
     assert.throws(() => open(key, parts.join('.'), 'b', { allowLegacy: true }), isCode('KEY_MISMATCH'));
   }
 });
+
+test('a key rotation re-seals each secret for the binding it carries; a legacy one becomes unusable', () => {
+  const ring = new KeyRing(generateMasterKey());
+  const next = new KeyRing(generateMasterKey());
+  const bound = ring.encrypt('v', 'here');
+  const moved = ring.resealWith(next, bound, 'fallback');
+  assert.equal(next.decrypt(moved, 'here'), 'v');
+  assert.throws(() => next.decrypt(moved, 'elsewhere'), isCode('CONNECTION_SECRET_REQUIRED'));
+  const legacy = sealLegacyForTests(ring.current, 'old');
+  const unbound = ring.resealWith(next, legacy, 'nowhere');
+  assert.throws(() => next.decrypt(unbound, 'here'), isCode('CONNECTION_SECRET_REQUIRED'));
+});
