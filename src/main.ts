@@ -144,8 +144,8 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
         const found = await connections.get(name);
         return { id: found.id, name: found.name };
       },
-      createSource: async (name) => {
-        const settings = await connections.resolveEntraSettings(name);
+      createSource: async (connectionId) => {
+        const settings = await connections.resolveEntraSettings(connectionId);
         const graph = createGraphClient({
           settings,
           tokenSource: tokens.forSettings(settings),
