@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Caller, startTestServer, type TestServer } from './server-harness.js';
@@ -63,6 +64,46 @@ describe('security over REST (issue 12)', () => {
     );
     const byId = await call('GET', `/api/v1/connections/${id}`, operator);
     assert.equal(byId.json<{ name: string }>().name, server.fixture.connectionName);
+  });
+
+  it('the console flow: Copy, point AuthorityHost at another listener, press Test: nothing arrives there', async () => {
+    const seen: string[] = [];
+    const listener = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        seen.push(`${request.method} ${request.url} ${request.headers.authorization ?? ''} ${body}`);
+        response.writeHead(404).end();
+      });
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = listener.address();
+      assert.ok(address && typeof address === 'object');
+      const url = `http://127.0.0.1:${address.port}`;
+      const copied = await call('POST', `/api/v1/connections/${server.fixture.connectionName}/copy`, admin, {
+        newName: 'Rest Copy',
+      });
+      assert.equal(copied.statusCode, 201, copied.body);
+      for (const key of ['AuthorityHost', 'GraphEndpoint']) {
+        const patched = await call('PATCH', '/api/v1/connections/Rest%20Copy', admin, {
+          set: [{ key, value: url }],
+        });
+        assert.equal(patched.statusCode, 200, patched.body);
+        const tested = await call('POST', '/api/v1/connections/Rest%20Copy/test', operator);
+        const report = tested.json<{ ok: boolean; checks: { status: string; code?: string; hint?: string }[] }>();
+        const failed = report.checks.find((c) => c.status === 'fail');
+        assert.equal(failed?.code, 'CONNECTION_SECRET_REQUIRED', tested.body);
+        assert.match(failed?.hint ?? '', /only sent to the hosts it was entered for/);
+      }
+      assert.deepEqual(seen, [], 'neither the secret nor a token reached the listener');
+      const view = await call('GET', '/api/v1/connections/Rest%20Copy', operator);
+      assert.equal(view.statusCode, 200);
+      assert.match(view.body, /"enterAgain":true/);
+      assert.equal(view.body.includes(String(server.fixture.emulator.defaultApp.secretValue)), false);
+    } finally {
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
+    }
   });
 
   it('an operator cannot write through graph.request unless the admin listed the path', async () => {
