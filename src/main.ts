@@ -9,6 +9,7 @@ import { BUILT_IN_CONNECTION_TYPES, createConnectionTypeRegistry } from './conne
 import { type Clock, systemClock } from './core/clock.js';
 import { type Logger, silentLogger } from './core/logger.js';
 import { createCurrentKeyGuard } from './crypto/current-key-guard.js';
+import { createKeyCheck, KEY_CHECK_META_KEY } from './crypto/key-check.js';
 import type { KeyRing } from './crypto/key-ring.js';
 import { openKeyRing } from './crypto/open-key-ring.js';
 import { DirectoryService } from './directory/directory-service.js';
@@ -41,6 +42,11 @@ export interface GatehouseOptions {
   masterKey?: string;
   logger?: Logger;
   clock?: Clock;
+  /**
+   * GATEHOUSE_ALLOWED_ENDPOINT_HOSTS: host names AuthorityHost and GraphEndpoint may name beyond Microsoft's clouds
+   * and loopback (`*.example.com` for subdomains). Default none.
+   */
+  allowedEndpointHosts?: readonly string[];
   /** `auto` applies pending migrations, `check` refuses an old schema; default auto on SQLite, check on PostgreSQL. */
   migrations?: 'auto' | 'check';
 }
@@ -102,6 +108,7 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       repository: createKyselyConnectionRepository(store.db, store.engine),
       cipher: ring,
       assertCurrentKey: createCurrentKeyGuard(meta, ring),
+      allowedEndpointHosts: options.allowedEndpointHosts ?? [],
       types: createConnectionTypeRegistry(BUILT_IN_CONNECTION_TYPES),
       // The store removed the connection's directory with it; its membership index goes too (wired below).
       onRemoved: (connectionId) => directory.invalidate(connectionId),
@@ -110,6 +117,9 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       clock,
       logger: logger.child({ component: 'connections' }),
     });
+    // Secrets sealed before issue 12 (gh1) name no connection nor hosts: bind them now, once, to the connection,
+    // parameter and endpoints they have; from then on an unbound envelope is refused.
+    await connections.upgradeLegacyEnvelopes((await meta.get(KEY_CHECK_META_KEY)) ?? createKeyCheck(ring.current));
     const tokens = new TokenProviderRegistry({
       clock,
       logger: logger.child({ component: 'tokens' }),
@@ -137,8 +147,8 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
         const found = await connections.get(name);
         return { id: found.id, name: found.name };
       },
-      createSource: async (name) => {
-        const settings = await connections.resolveEntraSettings(name);
+      createSource: async (connectionId) => {
+        const settings = await connections.resolveEntraSettings(connectionId);
         const graph = createGraphClient({
           settings,
           tokenSource: tokens.forSettings(settings),

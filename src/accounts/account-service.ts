@@ -4,7 +4,7 @@ import { AppError } from '../core/errors.js';
 import type { Account, ApiToken, Principal, Session, StoredAccount } from './account.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
 import { generateOpaqueToken, hashOpaqueToken } from './opaque-token.js';
-import { hashPassword, type PasswordHashParams, verifyPassword } from './password-hasher.js';
+import { hashPassword, needsRehash, type PasswordHashParams, verifyPassword } from './password-hasher.js';
 import type { AccountRepository } from './ports.js';
 import type { Role } from './roles.js';
 
@@ -103,6 +103,12 @@ export function createAccountService(options: AccountServiceOptions) {
     };
   }
 
+  /** A hash made with weaker scrypt parameters (an older gatehouse) is re-made now that the password is known. */
+  async function upgradePasswordHash(account: StoredAccount, password: string): Promise<void> {
+    if (!needsRehash(account.passwordHash, options.passwordParams)) return;
+    await repo.updateAccount(account.id, { passwordHash: await hashPassword(password, options.passwordParams) });
+  }
+
   async function createAccount(input: { username: string; password: string; role: Role }): Promise<Account> {
     const username = normaliseUsername(input.username);
     checkPassword(input.password);
@@ -170,6 +176,7 @@ export function createAccountService(options: AccountServiceOptions) {
         throw new AppError('AUTH_INVALID_CREDENTIALS');
       }
       for (const key of keys) limiter.reset(key);
+      await upgradePasswordHash(account, input.password);
       return startSession(account, input.ip);
     },
 

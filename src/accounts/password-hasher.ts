@@ -1,36 +1,28 @@
-import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { isPowerOfTwo, OWASP_SCRYPT, scryptAsync } from '../crypto/scrypt-async.js';
 
 /**
- * Password hashing with scrypt (memory-hard, in node:crypto, so no dependency). The stored form carries its
- * parameters so they can be raised later without breaking old hashes:
+ * Password hashing with scrypt (memory-hard, in node:crypto, so no dependency), always on the thread pool
+ * (src/crypto/scrypt-async.ts). The stored form carries its parameters, so they can be raised without breaking old
+ * hashes, and a hash made with weaker ones is re-made at the next successful login (`needsRehash`):
  * `scrypt$<N>$<r>$<p>$<salt base64url>$<hash base64url>`.
- * Parameters follow OWASP's password storage cheat sheet (N=2^17, r=8, p=1 uses 128 MiB; we use N=2^15 = 32 MiB
- * to keep logins under ~100 ms on a small server while staying memory-hard).
+ * Parameters follow OWASP's password storage cheat sheet: N=2^17, r=8, p=1 (128 MiB per derivation).
  */
 export interface PasswordHashParams {
-  /** CPU/memory cost, a power of two (default 2^15). */
+  /** CPU/memory cost, a power of two (default 2^17). */
   cost: number;
   blockSize: number;
   parallelization: number;
 }
 
-export const DEFAULT_PASSWORD_PARAMS: PasswordHashParams = { cost: 2 ** 15, blockSize: 8, parallelization: 1 };
+export const DEFAULT_PASSWORD_PARAMS: PasswordHashParams = { ...OWASP_SCRYPT };
 const KEY_LENGTH = 32;
 const SALT_LENGTH = 16;
+/** A stored hash naming more than this (a row written to the database) is refused, not run: 2^20 × 8 = 1 GiB. */
+const MAX_COST = 2 ** 20;
 
 function derive(password: string, salt: Buffer, params: PasswordHashParams): Promise<Buffer> {
-  const options: ScryptOptions = {
-    N: params.cost,
-    r: params.blockSize,
-    p: params.parallelization,
-    // scrypt needs 128 * N * r bytes; allow twice that so the default maxmem (32 MiB) does not refuse.
-    maxmem: 256 * params.cost * params.blockSize,
-  };
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (error, key) =>
-      error ? reject(error) : resolve(key),
-    );
-  });
+  return scryptAsync(password.normalize('NFC'), salt, KEY_LENGTH, params);
 }
 
 export async function hashPassword(password: string, params: PasswordHashParams = DEFAULT_PASSWORD_PARAMS) {
@@ -40,14 +32,36 @@ export async function hashPassword(password: string, params: PasswordHashParams 
   return `scrypt$${cost}$${blockSize}$${parallelization}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
-/** Compares in constant time; a malformed stored hash never matches. */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+function parseHash(stored: string): (PasswordHashParams & { salt: Buffer; hash: Buffer }) | undefined {
   const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return undefined;
   const [cost, blockSize, parallelization] = parts.slice(1, 4).map(Number) as [number, number, number];
-  if (![cost, blockSize, parallelization].every((n) => Number.isInteger(n) && n > 0)) return false;
-  const salt = Buffer.from(parts[4] as string, 'base64url');
-  const expected = Buffer.from(parts[5] as string, 'base64url');
-  const actual = await derive(password, salt, { cost, blockSize, parallelization });
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  if (!isPowerOfTwo(cost) || cost > MAX_COST) return undefined;
+  if (![blockSize, parallelization].every((n) => Number.isInteger(n) && n > 0 && n <= 16)) return undefined;
+  return {
+    cost,
+    blockSize,
+    parallelization,
+    salt: Buffer.from(parts[4] as string, 'base64url'),
+    hash: Buffer.from(parts[5] as string, 'base64url'),
+  };
+}
+
+/** Compares in constant time; a malformed stored hash (or one with parameters out of range) never matches. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parsed = parseHash(stored);
+  if (!parsed) return false;
+  const actual = await derive(password, parsed.salt, parsed);
+  return actual.length === parsed.hash.length && timingSafeEqual(actual, parsed.hash);
+}
+
+/** True when `stored` was made with parameters weaker than `params` (re-hash it at the next successful login). */
+export function needsRehash(stored: string, params: PasswordHashParams = DEFAULT_PASSWORD_PARAMS): boolean {
+  const parsed = parseHash(stored);
+  return (
+    !parsed ||
+    parsed.cost < params.cost ||
+    parsed.blockSize < params.blockSize ||
+    parsed.parallelization < params.parallelization
+  );
 }

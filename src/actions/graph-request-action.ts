@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { findWritePattern, normalizeGraphPath } from '../connections/entra-id/graph-paths.js';
 import { AppError } from '../core/errors.js';
 import { defineAction } from './action.js';
 
@@ -6,17 +7,6 @@ const Method = Type.Union(['GET', 'POST', 'PATCH', 'PUT', 'DELETE'].map((m) => T
 
 /** Headers a caller may not set: the connection supplies authorization itself. */
 const RESERVED_HEADERS = new Set(['authorization', 'host', 'content-length']);
-
-function assertRelativePath(path: string): void {
-  // An absolute URL (or a protocol-relative one) could carry the connection's bearer token to another host.
-  if (!path.startsWith('/') || path.startsWith('//') || /[\r\n]/.test(path) || /^\/(v1\.0|beta)\//.test(path)) {
-    throw new AppError('ACTION_INVALID_INPUT', {
-      message: `The path '${path}' is not a Graph path relative to the version root.`,
-      hint: 'Give a path such as /users?$top=5 or /groups/{id}/members (no host, no /v1.0).',
-      details: { errors: [{ path: '/path', message: 'must start with / and name no host or version' }] },
-    });
-  }
-}
 
 export const graphRequest = defineAction({
   name: 'graph.request',
@@ -38,16 +28,25 @@ export const graphRequest = defineAction({
   auditOf: (input) => ({ target: input.path, details: { method: input.method ?? 'GET' } }),
   async run({ connection }, input) {
     const method = (input.method ?? 'GET') as 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+    // Resolved and normalised first: every check below sees the path Graph will see (issue 12 finding 10).
+    const target = normalizeGraphPath(input.path);
     if (method !== 'GET' && input.allowWrite !== true) {
       throw new AppError('ACTION_WRITE_NOT_ALLOWED', {
-        message: `graph.request refused to send ${method} ${input.path}: writes were not allowed.`,
+        message: `graph.request refused to send ${method} ${target.path}: writes were not allowed.`,
       });
     }
-    assertRelativePath(input.path);
+    // Writes only where the connection's admin allowed them (GraphWritePaths, default none): an operator cannot use
+    // the app's full consent (issue 12 finding 14).
+    if (method !== 'GET' && !findWritePattern(connection.graphWritePaths, method, target)) {
+      throw new AppError('ACTION_GRAPH_WRITE_NOT_ALLOWED', {
+        message: `graph.request may not send ${method} ${target.path} on connection '${connection.name}': no GraphWritePaths entry allows it.`,
+        details: { method, path: target.path, allowed: connection.graphWritePaths.map((p) => p.text) },
+      });
+    }
     const headers = Object.fromEntries(
       Object.entries(input.headers ?? {}).filter(([name]) => !RESERVED_HEADERS.has(name.toLowerCase())),
     );
-    const response = await connection.graph.request(method, input.path, {
+    const response = await connection.graph.request(method, `${target.path}${target.query}`, {
       headers,
       ...(input.body !== undefined ? { body: input.body } : {}),
     });

@@ -1,3 +1,4 @@
+import type { GraphWritePattern } from '../connections/entra-id/graph-paths.js';
 import type { GraphApi } from '../entra/graph-api.js';
 
 /**
@@ -12,6 +13,8 @@ export interface ActionConnection {
   readonly graph: GraphApi;
   /** Graph's origin for this connection (`https://graph.microsoft.com`, a national cloud's, or the emulator's). */
   readonly graphEndpoint: string;
+  /** The writes an admin allows graph.request to send on this connection (GraphWritePaths; default none). */
+  readonly graphWritePaths: readonly GraphWritePattern[];
   /**
    * The application permissions (`roles` claim) of the current token, when known. Used only to explain a 403: a
    * missing permission versus a protected (admin) object. Never used to authorise anything.

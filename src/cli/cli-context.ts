@@ -88,10 +88,18 @@ export function createCliContext(io: CliIo, runOptions: CliRunOptions, argv: rea
     resolvePath: (path) => resolve(io.cwd, path),
     gatehouse() {
       if (!opened) {
-        const { dataDir, databaseUrl, databaseSchema, masterKey } = config();
+        const { dataDir, databaseUrl, databaseSchema, masterKey, allowedEndpointHosts } = config();
         const logger = getLogger();
         const clock = runOptions.clock ? { clock: runOptions.clock } : {};
-        opened = openGatehouse({ dataDir, databaseUrl, databaseSchema, masterKey, logger, ...clock });
+        opened = openGatehouse({
+          dataDir,
+          databaseUrl,
+          databaseSchema,
+          masterKey,
+          allowedEndpointHosts,
+          logger,
+          ...clock,
+        });
       }
       return opened;
     },

@@ -21,7 +21,8 @@ export function changeText(verb: string, change: ConnectionChange): string[] {
 function parameterText(view: ConnectionView['parameters'][number]): string {
   if (!view.secret) return view.value;
   const info = view.info ? Object.entries(view.info).map(([k, v]) => `${k} ${v}`) : [];
-  return [`set ${view.setAt}`, `fingerprint ${view.fingerprint}`, ...info].join(', ');
+  const again = view.enterAgain ? ['ENTER AGAIN: entered for other hosts, not sent until entered again'] : [];
+  return [`set ${view.setAt}`, `fingerprint ${view.fingerprint}`, ...info, ...again].join(', ');
 }
 
 export function connectionText(connection: Connection): string[] {

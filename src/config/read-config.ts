@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
+import { parseAllowedEndpointHosts } from '../connections/secret-binding.js';
 import { AppError } from '../core/errors.js';
 import { isLogLevel, type LogLevel } from '../logging/create-logger.js';
 
@@ -13,6 +14,8 @@ export interface Config {
   readonly databaseSchema?: string;
   /** GATEHOUSE_MASTER_KEY (base64 of 32 bytes); undefined = master.key in the data dir. */
   readonly masterKey?: string;
+  /** GATEHOUSE_ALLOWED_ENDPOINT_HOSTS: hosts beyond Microsoft's clouds and loopback a connection may name. */
+  readonly allowedEndpointHosts: readonly string[];
   /** GATEHOUSE_LOG_LEVEL (default `warn` for the CLI, `info` for the server). */
   readonly logLevel: LogLevel;
 }
@@ -61,6 +64,7 @@ export function readConfig(options: ReadConfigOptions): Config {
     databaseUrl,
     databaseSchema,
     masterKey: nonEmpty(env.GATEHOUSE_MASTER_KEY),
+    allowedEndpointHosts: Object.freeze(parseAllowedEndpointHosts(env.GATEHOUSE_ALLOWED_ENDPOINT_HOSTS)),
     logLevel,
   });
 }

@@ -5,6 +5,7 @@ import type { ConnectionType, ValidationContext } from './connection-type.js';
 import { checkRequiredKeys, findSpec, normalizeParameters, type ParameterInput } from './normalize-parameters.js';
 import { isPlaceholder } from './placeholder.js';
 import type { SecretCipher } from './ports.js';
+import { assertEndpointsAllowed, secretBinding } from './secret-binding.js';
 
 export interface BuiltParameters {
   readonly parameters: StoredParameter[];
@@ -22,6 +23,10 @@ export interface BuildParametersOptions {
   readonly unset?: readonly string[];
   readonly context: ValidationContext;
   readonly cipher: SecretCipher;
+  /** The id of the connection the parameters belong to: new secrets are sealed for it (and for its endpoints). */
+  readonly connectionId: string;
+  /** GATEHOUSE_ALLOWED_ENDPOINT_HOSTS: hosts allowed beyond Microsoft's clouds and loopback. */
+  readonly allowedEndpointHosts?: readonly string[];
 }
 
 /** "sha256:1a2b3c4d", the same shape as Secret.fingerprint(). */
@@ -42,16 +47,19 @@ export function buildParameters(options: BuildParametersOptions): BuiltParameter
   const warnings: string[] = [];
   const setAt = context.now.toISOString();
   const changed = new Map<string, StoredParameter>();
+  // Secret values wait here until the final parameters are known: they are sealed for the endpoints they will go to.
+  const plaintexts = new Map<string, string>();
   for (const { spec, value } of normalized) {
     const validated = spec.validate(value, context);
     warnings.push(...(validated.warnings ?? []));
+    if (spec.secret) plaintexts.set(spec.key, validated.value);
     changed.set(
       spec.key,
       spec.secret
         ? {
             key: spec.key,
             secret: true,
-            envelope: cipher.encrypt(validated.value),
+            envelope: '',
             fingerprint: fingerprintOf(validated.value),
             setAt,
             ...(validated.info ? { info: validated.info } : {}),
@@ -61,7 +69,16 @@ export function buildParameters(options: BuildParametersOptions): BuiltParameter
   }
   const kept = (options.existing ?? []).filter((p) => !unset.has(p.key)).map((p) => changed.get(p.key) ?? p);
   const added = [...changed.values()].filter((p) => !kept.some((k) => k.key === p.key));
-  const parameters = [...kept, ...added];
+  const merged = [...kept, ...added];
+  assertEndpointsAllowed(merged, options.allowedEndpointHosts ?? []);
+  // Kept secrets are NOT re-sealed: sealed for the endpoints they were entered for, they stop opening when an
+  // endpoint changes (CONNECTION_SECRET_REQUIRED) until they are entered again (issue 12 finding 1).
+  const parameters = merged.map((p) => {
+    const plaintext = p.secret ? plaintexts.get(p.key) : undefined;
+    return p.secret && plaintext !== undefined
+      ? { ...p, envelope: cipher.encrypt(plaintext, secretBinding(options.connectionId, p.key, merged)) }
+      : p;
+  });
   checkRequiredKeys(type, new Set(parameters.map((p) => p.key)));
   return { parameters, trimmed, warnings };
 }

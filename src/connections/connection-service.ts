@@ -3,13 +3,20 @@ import type { Clock } from '../core/clock.js';
 import { AppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { buildParameters } from './build-parameters.js';
-import type { Connection, ConnectionTestSummary, ConnectionTokenState, StoredParameter } from './connection.js';
-import { validateConnectionName } from './connection-name.js';
+import {
+  type Connection,
+  type ConnectionTestSummary,
+  type ConnectionTokenState,
+  nameKey,
+  type StoredParameter,
+} from './connection.js';
+import { nameProblem, validateConnectionName } from './connection-name.js';
 import type { ConnectionTypeRegistry } from './connection-types.js';
 import type { EntraSettings } from './entra-id/entra-settings.js';
 import { resolveEntraSettings } from './entra-id/resolve-entra-settings.js';
 import type { ParameterInput } from './normalize-parameters.js';
 import type { ConnectionRepository, SecretCipher } from './ports.js';
+import { openConnectionSecret, secretBinding } from './secret-binding.js';
 
 export interface ConnectionServiceOptions {
   repository: ConnectionRepository;
@@ -21,6 +28,11 @@ export interface ConnectionServiceOptions {
   newId?: () => string;
   /** Called before secrets are sealed; throws when this instance's master key is no longer the store's. */
   assertCurrentKey?: () => Promise<void>;
+  /**
+   * GATEHOUSE_ALLOWED_ENDPOINT_HOSTS: hosts AuthorityHost and GraphEndpoint may name beyond Microsoft's clouds and
+   * loopback (default none).
+   */
+  allowedEndpointHosts?: readonly string[];
   /** Called after a connection (and its stored data) was removed: drop in-memory state kept for it. */
   onRemoved?: (connectionId: string) => void;
   /**
@@ -79,6 +91,16 @@ export interface DraftConnectionInput {
   keep?: readonly string[];
 }
 
+/** A stored name the current rules would refuse (`problem` is the error code they would answer with). */
+export interface NameFinding {
+  readonly id: string;
+  readonly name: string;
+  /** An error code (CONNECTION_NAME_LOOKS_LIKE_ID, CONNECTION_NAME_UNSAFE_CHARACTER, …) or NOT_CANONICAL. */
+  readonly problem: string;
+  /** Ids of the connections whose names read the same (problem CONNECTION_NAME_TAKEN). */
+  readonly sameAs?: readonly string[];
+}
+
 /** A saved change and what the administrator should be told about it. */
 export interface ConnectionChange {
   connection: Connection;
@@ -119,14 +141,17 @@ export class ConnectionService {
     const type = this.options.types.get(input.type);
     await this.options.assertCurrentKey?.();
     const now = this.options.clock.now();
+    const id = this.newId();
     const built = buildParameters({
       type,
       changes: input.parameters,
       context: { allowGuidSecret: input.allowGuidSecret ?? false, now },
       cipher: this.options.cipher,
+      connectionId: id,
+      allowedEndpointHosts: this.allowedEndpointHosts,
     });
     const connection: Connection = {
-      id: this.newId(),
+      id,
       name,
       type: type.name,
       version: 1,
@@ -150,15 +175,20 @@ export class ConnectionService {
     const type = this.options.types.get(base?.type ?? input.type);
     const keep = new Set((input.keep ?? []).map((key) => key.trim().toLowerCase()));
     const now = this.options.clock.now();
+    // A draft of a saved connection keeps its id: the stored secrets it keeps open only when the draft names the
+    // same endpoints they were entered for (otherwise its test fails with CONNECTION_SECRET_REQUIRED, nothing sent).
+    const id = base?.id ?? `draft-${this.newId()}`;
     const built = buildParameters({
       type,
       existing: (base?.parameters ?? []).filter((p) => p.secret && keep.has(p.key.toLowerCase())),
       changes: input.parameters,
       context: { allowGuidSecret: input.allowGuidSecret ?? false, now },
       cipher: this.options.cipher,
+      connectionId: id,
+      allowedEndpointHosts: this.allowedEndpointHosts,
     });
     const connection: Connection = {
-      id: `draft-${this.newId()}`,
+      id,
       name: input.name?.trim() || base?.name || 'new connection',
       type: type.name,
       version: 0,
@@ -169,10 +199,13 @@ export class ConnectionService {
     return { connection, trimmed: built.trimmed, warnings: built.warnings };
   }
 
-  /** By name (regardless of case) or id; throws CONNECTION_NOT_FOUND. */
+  /**
+   * By id, else by name (regardless of case and Unicode compatibility forms); throws CONNECTION_NOT_FOUND. Ids are
+   * looked up first, and names may not be UUID-shaped, so no connection can answer for another's id (issue 12).
+   */
   async get(nameOrId: string): Promise<Connection> {
     const found =
-      (await this.options.repository.findByName(nameOrId)) ?? (await this.options.repository.findById(nameOrId.trim()));
+      (await this.options.repository.findById(nameOrId.trim())) ?? (await this.options.repository.findByName(nameOrId));
     if (!found) {
       throw new AppError('CONNECTION_NOT_FOUND', {
         message: `Connection '${nameOrId}' does not exist.`,
@@ -184,6 +217,35 @@ export class ConnectionService {
 
   list(): Promise<Connection[]> {
     return this.options.repository.list();
+  }
+
+  /**
+   * Stored names today's rules refuse or would spell differently (saved before issue 12, or written to the database
+   * directly), and names that read the same as another's after NFKC and case folding. Reported, never renamed:
+   * `gatehouse connections check-names` lists them for an administrator to rename.
+   */
+  async checkNames(): Promise<NameFinding[]> {
+    const connections = await this.options.repository.list();
+    const findings: NameFinding[] = [];
+    const byKey = new Map<string, Connection[]>();
+    for (const connection of connections) {
+      const problem = nameProblem(connection.name);
+      if (problem) findings.push({ id: connection.id, name: connection.name, problem });
+      const key = nameKey(connection.name);
+      byKey.set(key, [...(byKey.get(key) ?? []), connection]);
+    }
+    for (const same of byKey.values()) {
+      if (same.length < 2) continue;
+      for (const connection of same) {
+        findings.push({
+          id: connection.id,
+          name: connection.name,
+          problem: 'CONNECTION_NAME_TAKEN',
+          sameAs: same.filter((c) => c !== connection).map((c) => c.id),
+        });
+      }
+    }
+    return findings;
   }
 
   async update(nameOrId: string, input: UpdateConnectionInput, by: ChangedBy = LIBRARY): Promise<ConnectionChange> {
@@ -199,6 +261,8 @@ export class ConnectionService {
       unset: input.unset ?? [],
       context: { allowGuidSecret: input.allowGuidSecret ?? false, now },
       cipher: this.options.cipher,
+      connectionId: current.id,
+      allowedEndpointHosts: this.allowedEndpointHosts,
     });
     const next: Connection = {
       ...current,
@@ -238,12 +302,13 @@ export class ConnectionService {
     const source = await this.get(nameOrId);
     await this.options.assertCurrentKey?.();
     const now = this.options.clock.now().toISOString();
+    const id = this.newId();
     const connection: Connection = {
-      id: this.newId(),
+      id,
       name: validateConnectionName(newName),
       type: source.type,
       version: 1,
-      parameters: source.parameters.map((p) => (p.secret ? this.reseal(p) : p)),
+      parameters: source.parameters.map((p) => (p.secret ? this.resealForCopy(source, id, p) : p)),
       createdAt: now,
       updatedAt: now,
     };
@@ -279,19 +344,59 @@ export class ConnectionService {
     await this.options.repository.recordTokenState(current.id, state);
   }
 
-  /** What the Entra adapter needs for this connection, secrets decrypted into `Secret`s. */
+  /** Hosts allowed beyond Microsoft's clouds and loopback (GATEHOUSE_ALLOWED_ENDPOINT_HOSTS). */
+  get allowedEndpointHosts(): readonly string[] {
+    return this.options.allowedEndpointHosts ?? [];
+  }
+
+  /**
+   * What the Entra adapter needs for this connection, secrets decrypted into `Secret`s. Throws
+   * CONNECTION_ENDPOINT_NOT_ALLOWED or CONNECTION_SECRET_REQUIRED before anything is sent when the stored endpoints
+   * are not allowed or are not the ones the secret was entered for.
+   */
   async resolveEntraSettings(nameOrId: string): Promise<EntraSettings> {
-    return resolveEntraSettings(await this.get(nameOrId), this.options.cipher);
+    return resolveEntraSettings(await this.get(nameOrId), this.options.cipher, this.allowedEndpointHosts);
   }
 
   /** The Entra settings of a connection object that need not be saved (a draft under test). */
   async resolveSettingsOf(connection: Connection): Promise<EntraSettings> {
-    return resolveEntraSettings(connection, this.options.cipher);
+    return resolveEntraSettings(connection, this.options.cipher, this.allowedEndpointHosts);
   }
 
-  /** Decrypts one secret parameter's value (export --include-secrets); only the service and the Entra adapter do. */
-  revealParameter(parameter: StoredParameter): string {
-    return parameter.secret ? this.options.cipher.decrypt(parameter.envelope) : parameter.value;
+  /**
+   * Decrypts one secret parameter of `connection` (export --include-secrets, the doctor's re-validation); only the
+   * service and the Entra adapter do. CONNECTION_SECRET_REQUIRED when it was entered for other endpoints.
+   */
+  revealParameter(connection: Pick<Connection, 'id' | 'name' | 'parameters'>, parameter: StoredParameter): string {
+    return parameter.secret
+      ? openConnectionSecret(connection, parameter.key, parameter.envelope, this.options.cipher)
+      : parameter.value;
+  }
+
+  /**
+   * Re-seals every legacy (gh1) envelope for its connection, parameter and current endpoints, in one transaction
+   * (gatehouse does this when it opens; from then on gh1 envelopes are refused). Returns how many connections held
+   * one; a store without any is not written to.
+   */
+  async upgradeLegacyEnvelopes(keyCheck: string): Promise<number> {
+    const { cipher, repository } = this.options;
+    const hasLegacy = (c: Connection) => c.parameters.some((p) => p.secret && cipher.isLegacy(p.envelope));
+    const pending = (await repository.list()).filter(hasLegacy).length;
+    if (pending === 0) return 0;
+    await repository.rewriteAllSecrets(
+      (connection) =>
+        connection.parameters.map((p) => {
+          if (!p.secret || !cipher.isLegacy(p.envelope)) return p;
+          const binding = secretBinding(connection.id, p.key, connection.parameters);
+          return {
+            ...p,
+            envelope: cipher.encrypt(cipher.decrypt(p.envelope, binding, { allowLegacy: true }), binding),
+          };
+        }),
+      keyCheck,
+    );
+    this.options.logger.info({ connections: pending }, 'secret envelopes bound to their connection and hosts (gh2)');
+    return pending;
   }
 
   /**
@@ -302,7 +407,7 @@ export class ConnectionService {
     return this.options.repository.rewriteAllSecrets(
       (connection) =>
         connection.parameters.map((p) =>
-          p.secret ? { ...p, envelope: next.encrypt(this.options.cipher.decrypt(p.envelope)) } : p,
+          p.secret ? { ...p, envelope: this.options.cipher.resealWith(next, p.envelope, UNBOUND) } : p,
         ),
       keyCheck,
     );
@@ -316,10 +421,32 @@ export class ConnectionService {
     this.options.logger.trace({ connection: name, parameters, trimmed: built.trimmed }, 'parameters validated');
   }
 
-  private reseal(parameter: StoredParameter & { secret: true }): StoredParameter {
-    return { ...parameter, envelope: this.options.cipher.encrypt(this.options.cipher.decrypt(parameter.envelope)) };
+  /**
+   * A copy's secret, sealed for the copy's id and the (same) endpoints. A secret that no longer opens for the source
+   * (entered for other endpoints) is left as it is: it opens for the copy neither.
+   */
+  private resealForCopy(
+    source: Connection,
+    copyId: string,
+    parameter: StoredParameter & { secret: true },
+  ): StoredParameter {
+    const { cipher } = this.options;
+    let plaintext: string;
+    try {
+      plaintext = cipher.decrypt(parameter.envelope, secretBinding(source.id, parameter.key, source.parameters));
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'CONNECTION_SECRET_REQUIRED') return parameter;
+      throw error;
+    }
+    return {
+      ...parameter,
+      envelope: cipher.encrypt(plaintext, secretBinding(copyId, parameter.key, source.parameters)),
+    };
   }
 }
+
+/** What a legacy envelope met by a key rotation is sealed for: nothing it will ever be opened for. */
+const UNBOUND = JSON.stringify(['gatehouse-unbound-legacy-secret']);
 
 function conflict(current: Connection, expectedVersion: number): AppError {
   return new AppError('CONNECTION_VERSION_CONFLICT', {

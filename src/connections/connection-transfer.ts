@@ -20,16 +20,16 @@ export interface ExportOptions {
 }
 
 /** The export document of a connection; secret values are left out unless sealed with a passphrase. */
-export function exportConnection(
+export async function exportConnection(
   service: ConnectionService,
   connection: Connection,
   options: ExportOptions,
-): ConnectionExport {
+): Promise<ConnectionExport> {
   if (options.includeSecrets && !options.passphrase) throw new AppError('CONNECTION_PASSPHRASE_REQUIRED');
   const secrets: Record<string, string> = {};
   const parameters = connection.parameters.map((p) => {
     if (!p.secret) return { key: p.key, value: p.value };
-    if (options.includeSecrets) secrets[p.key] = service.revealParameter(p);
+    if (options.includeSecrets) secrets[p.key] = service.revealParameter(connection, p);
     return { key: p.key, secret: true, fingerprint: p.fingerprint };
   });
   return {
@@ -40,7 +40,7 @@ export function exportConnection(
     type: connection.type,
     parameters,
     ...(options.includeSecrets && options.passphrase
-      ? { encryptedSecrets: options.box.seal(JSON.stringify(secrets), options.passphrase) }
+      ? { encryptedSecrets: await options.box.seal(JSON.stringify(secrets), options.passphrase) }
       : {}),
   };
 }
@@ -67,7 +67,7 @@ export async function importConnection(
   let secrets: Record<string, string> = {};
   if (doc.encryptedSecrets !== undefined) {
     if (!options.passphrase) throw new AppError('CONNECTION_PASSPHRASE_REQUIRED');
-    secrets = parseSealedSecrets(options.box.open(doc.encryptedSecrets, options.passphrase));
+    secrets = parseSealedSecrets(await options.box.open(doc.encryptedSecrets, options.passphrase));
   }
   const given = new Set((options.parameters ?? []).map((p) => p.key.trim().toLowerCase()));
   const fromFile: ParameterInput[] = [];

@@ -1,9 +1,19 @@
 import type { Connection, ConnectionTestSummary, ConnectionTokenState } from './connection.js';
+import { isBoundHere } from './secret-binding.js';
 
 /** A parameter as every interface shows it: plain values as they are, secrets only as metadata. */
 export type ParameterView =
   | { key: string; secret: false; value: string }
-  | { key: string; secret: true; set: true; setAt: string; fingerprint: string; info?: Record<string, string> };
+  | {
+      key: string;
+      secret: true;
+      set: true;
+      setAt: string;
+      fingerprint: string;
+      info?: Record<string, string>;
+      /** Entered for other endpoints or another connection: not sent anywhere until it is entered again. */
+      enterAgain?: true;
+    };
 
 /** The public shape of a connection (CLI --json, REST API): no envelope, no secret value. */
 export interface ConnectionView {
@@ -35,6 +45,7 @@ export function toConnectionView(connection: Connection): ConnectionView {
             setAt: p.setAt,
             fingerprint: p.fingerprint,
             ...(p.info ? { info: { ...p.info } } : {}),
+            ...(isBoundHere(connection, p) ? {} : { enterAgain: true as const }),
           }
         : { key: p.key, secret: false, value: p.value },
     ),

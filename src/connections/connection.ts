@@ -69,7 +69,7 @@ export interface ConnectionTokenState {
 export interface Connection {
   /** Stable id (UUID); names can change, ids never do. */
   readonly id: string;
-  /** Display name, trimmed, 1–100 characters, unique regardless of case. */
+  /** Display name, trimmed and NFKC-normalised, 1–100 characters, unique regardless of case; never UUID-shaped. */
   readonly name: string;
   /** Connection type name from the registry, e.g. `EntraID`. */
   readonly type: string;
@@ -89,7 +89,15 @@ export function findParameter(connection: Pick<Connection, 'parameters'>, key: s
   return connection.parameters.find((p) => p.key === key);
 }
 
-/** The lookup key that makes names unique regardless of case (and of Unicode composition). */
+/**
+ * The lookup key that makes names unique regardless of case and of Unicode compatibility forms: NFKC, then lower
+ * case, then NFKC again (lower-casing can leave a string that is not normalised).
+ */
 export function nameKey(name: string): string {
+  return name.normalize('NFKC').trim().toLowerCase().normalize('NFKC');
+}
+
+/** The key names had before issue 12 (NFC): rows the NFKC migration could not re-key still answer to it. */
+export function legacyNameKey(name: string): string {
   return name.trim().normalize('NFC').toLowerCase();
 }

@@ -37,15 +37,32 @@ export interface ConnectionRepository {
 
 /** Encrypts and decrypts secret parameter values (implemented by the key ring in src/crypto). */
 export interface SecretCipher {
-  /** Returns a self-describing envelope (version, key id, iv, ciphertext, tag). */
-  encrypt(plaintext: string): string;
-  /** Throws KEY_MISMATCH when no known key opens the envelope. */
-  decrypt(envelope: string): string;
+  /**
+   * Returns a self-describing envelope (version, key id, binding id, iv, ciphertext, tag) that opens only for
+   * `binding` (src/connections/secret-binding.ts: connection id, parameter, hosts).
+   */
+  encrypt(plaintext: string, binding: string): string;
+  /**
+   * Throws CONNECTION_SECRET_REQUIRED when the envelope was sealed for another binding (or is a legacy gh1 envelope
+   * and `allowLegacy` is not set), KEY_MISMATCH when no known key opens it.
+   */
+  decrypt(envelope: string, binding: string, options?: { readonly allowLegacy?: boolean }): string;
+  /**
+   * Key rotation: the secret sealed by `next` for the binding the envelope already carries (a legacy envelope, which
+   * carries none, for `fallbackBinding`).
+   */
+  resealWith(next: SecretCipher, envelope: string, fallbackBinding: string): string;
+  /** True for a legacy envelope that names no binding (re-sealed by the upgrade when gatehouse opens). */
+  isLegacy(envelope: string): boolean;
 }
 
 /** Seals exported secrets with a key derived from a passphrase (scrypt + AES-256-GCM; src/crypto/passphrase-box.ts). */
 export interface PassphraseBox {
-  seal(plaintext: string, passphrase: string): string;
-  /** Throws CONNECTION_PASSPHRASE_WRONG when the passphrase does not open it. */
-  open(sealed: string, passphrase: string): string;
+  /** Throws CONNECTION_PASSPHRASE_TOO_SHORT for a passphrase under the minimum. */
+  seal(plaintext: string, passphrase: string): Promise<string>;
+  /**
+   * Throws CONNECTION_PASSPHRASE_WRONG when the passphrase does not open it, CONNECTION_IMPORT_INVALID for a
+   * malformed one (scrypt parameters outside the accepted range, a tag that is not 16 bytes).
+   */
+  open(sealed: string, passphrase: string): Promise<string>;
 }

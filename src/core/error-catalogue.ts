@@ -120,6 +120,39 @@ export const ERROR_CATALOGUE = {
     hint: 'Use the passphrase file that was given to `connections export`.',
     uiHint: 'Send the passphrase the export was sealed with.',
   },
+  CONNECTION_SECRET_REQUIRED: {
+    status: 409,
+    exit: 1,
+    message: "The connection's stored secret was entered for other hosts (or another connection) and is not sent here.",
+    hint: 'enter the secret again: it is only sent to the hosts it was entered for. Run `gatehouse connections update NAME --param-file ClientSecret=FILE` (or ClientCertificate) after changing AuthorityHost, GraphEndpoint or Cloud.',
+    uiHint:
+      'enter the secret again: it is only sent to the hosts it was entered for. Edit the connection and type the ClientSecret (or paste the ClientCertificate) again.',
+  },
+  CONNECTION_ENDPOINT_NOT_ALLOWED: {
+    status: 400,
+    exit: 2,
+    message: "AuthorityHost or GraphEndpoint names a host that is not one of Microsoft's clouds nor loopback.",
+    hint: "Leave AuthorityHost and GraphEndpoint unset for Microsoft's clouds (set Cloud instead). A private cloud's hosts must be allowed by whoever runs the server: GATEHOUSE_ALLOWED_ENDPOINT_HOSTS=login.example.com,graph.example.com.",
+  },
+  CONNECTION_NAME_LOOKS_LIKE_ID: {
+    status: 400,
+    exit: 2,
+    message: 'The connection name is shaped like a connection id (a UUID).',
+    hint: 'Choose a name that is not a UUID: ids and names share one lookup, and ids always win.',
+  },
+  CONNECTION_NAME_UNSAFE_CHARACTER: {
+    status: 400,
+    exit: 2,
+    message: 'The connection name contains an invisible, control, separator or non-ASCII space character.',
+    hint: 'Type the name again with visible characters and plain spaces only (no zero-width, right-to-left override, line separator or no-break space characters).',
+  },
+  CONNECTION_PASSPHRASE_TOO_SHORT: {
+    status: 400,
+    exit: 2,
+    message: 'The passphrase is too short.',
+    hint: 'Use a passphrase of at least 12 characters (a few random words) in the --passphrase-file to seal an export; an export made earlier opens with its own passphrase of at least 8.',
+    uiHint: 'Send the passphrase the export was sealed with (at least 8 characters).',
+  },
   // --- keys ------------------------------------------------------------------------------------------------------
   KEY_MISMATCH: {
     status: 500,
@@ -553,6 +586,20 @@ export const ERROR_CATALOGUE = {
     exit: 2,
     message: 'graph.request only reads unless writes are asked for.',
     hint: 'Set "allowWrite": true in the input to send a POST, PATCH, PUT or DELETE.',
+  },
+  ACTION_GRAPH_PATH_INVALID: {
+    status: 400,
+    exit: 2,
+    message: 'The Graph path is not a plain path under the version root.',
+    hint: 'Give a path such as /users?$top=5 or /groups/{id}/members: no host, no /v1.0, no .. or encoded separators (%2e%2e, %2f) and no double encoding.',
+  },
+  ACTION_GRAPH_WRITE_NOT_ALLOWED: {
+    status: 403,
+    exit: 2,
+    message: 'graph.request may not write to this path on this connection.',
+    hint: "An admin lists the writes operators may send in the connection's GraphWritePaths parameter, e.g. `gatehouse connections update NAME --param 'GraphWritePaths=POST /users/*/revokeSignInSessions'` (default: none).",
+    uiHint:
+      "An admin lists the writes operators may send in the connection's GraphWritePaths parameter (Connections page > Edit), e.g. POST /users/*/revokeSignInSessions (default: none).",
   },
   // --- server and auth ----------------------------------------------------------------------------------------
   AUTH_REQUIRED: {

@@ -8,9 +8,10 @@ import { open, parseEnvelope, seal } from './secret-box.js';
  */
 export const KEY_CHECK_META_KEY = 'master_key_check';
 const KEY_CHECK_PLAINTEXT = 'gatehouse-master-key-check-v1';
+const KEY_CHECK_BINDING = 'gatehouse-master-key-check';
 
 export function createKeyCheck(key: MasterKey): string {
-  return seal(key, KEY_CHECK_PLAINTEXT);
+  return seal(key, KEY_CHECK_PLAINTEXT, KEY_CHECK_BINDING);
 }
 
 export function keyCheckKeyId(check: string): string {
@@ -26,7 +27,8 @@ export function verifyKeyCheck(key: MasterKey, check: string): void {
     });
   let plaintext: string;
   try {
-    plaintext = open(key, check);
+    // Stores created before issue 12 keep their gh1 check value: it holds a known plaintext, nothing to protect.
+    plaintext = open(key, check, KEY_CHECK_BINDING, { allowLegacy: true });
   } catch {
     throw mismatch();
   }

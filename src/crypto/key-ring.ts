@@ -1,6 +1,13 @@
 import { AppError } from '../core/errors.js';
 import type { MasterKey } from './master-key.js';
-import { open, parseEnvelope, seal } from './secret-box.js';
+import {
+  LEGACY_ENVELOPE_VERSION,
+  type OpenOptions,
+  open,
+  openForItsBinding,
+  parseEnvelope,
+  seal,
+} from './secret-box.js';
 
 /**
  * The keys gatehouse can read with, and the one it writes with. During a rotation (or after one was interrupted)
@@ -8,8 +15,8 @@ import { open, parseEnvelope, seal } from './secret-box.js';
  *
  * @example
  *   const ring = new KeyRing(parseMasterKey(process.env.GATEHOUSE_MASTER_KEY ?? '', 'GATEHOUSE_MASTER_KEY'));
- *   const envelope = ring.encrypt('secret value'); // "gh1.<keyId>.<iv>.<ciphertext>.<tag>"
- *   ring.decrypt(envelope); // "secret value"
+ *   const envelope = ring.encrypt('secret value', binding); // "gh2.<keyId>.<bindingId>.<iv>.<ciphertext>.<tag>"
+ *   ring.decrypt(envelope, binding); // "secret value"; another binding: CONNECTION_SECRET_REQUIRED
  */
 export class KeyRing {
   #current: MasterKey;
@@ -25,8 +32,9 @@ export class KeyRing {
     return this.#current;
   }
 
-  encrypt(plaintext: string): string {
-    return seal(this.#current, plaintext);
+  /** Seals `plaintext` for `binding` (see secret-box.ts): it opens for that binding only. */
+  encrypt(plaintext: string, binding: string): string {
+    return seal(this.#current, plaintext, binding);
   }
 
   /** After a rotation committed: seal with `key` from now on, still read envelopes of the keys known before. */
@@ -35,7 +43,29 @@ export class KeyRing {
     this.#current = key;
   }
 
-  decrypt(envelope: string): string {
+  decrypt(envelope: string, binding: string, options: OpenOptions = {}): string {
+    return open(this.keyFor(envelope), envelope, binding, options);
+  }
+
+  /**
+   * Key rotation: the same secret sealed with `next` for the binding it already has (a secret that stopped
+   * opening because its endpoints changed stays that way). A legacy gh1 envelope names no binding: it is sealed
+   * for `fallbackBinding`.
+   */
+  resealWith(
+    next: { encrypt(plaintext: string, binding: string): string },
+    envelope: string,
+    fallbackBinding: string,
+  ): string {
+    const key = this.keyFor(envelope);
+    if (this.isLegacy(envelope)) {
+      return next.encrypt(open(key, envelope, fallbackBinding, { allowLegacy: true }), fallbackBinding);
+    }
+    const { plaintext, binding } = openForItsBinding(key, envelope);
+    return next.encrypt(plaintext, binding);
+  }
+
+  private keyFor(envelope: string): MasterKey {
     const { keyId } = parseEnvelope(envelope);
     const key = this.byId.get(keyId);
     if (!key) {
@@ -44,7 +74,12 @@ export class KeyRing {
         details: { envelopeKeyId: keyId, knownKeyIds: [...this.byId.keys()] },
       });
     }
-    return open(key, envelope);
+    return key;
+  }
+
+  /** True for a gh1 envelope (no binding), which the upgrade at open re-seals. */
+  isLegacy(envelope: string): boolean {
+    return envelope.startsWith(`${LEGACY_ENVELOPE_VERSION}.`);
   }
 
   /** The id of the key that sealed `envelope`. */

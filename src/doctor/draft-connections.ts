@@ -16,7 +16,7 @@ export function draftConnections(real: DoctorConnections, draft: Connection): Do
       return isDraft(nameOrId) ? real.resolveSettingsOf(draft) : real.resolveEntraSettings(nameOrId);
     },
     resolveSettingsOf: (connection) => real.resolveSettingsOf(connection),
-    revealParameter: (parameter) => real.revealParameter(parameter),
+    revealParameter: (connection, parameter) => real.revealParameter(connection, parameter),
     async recordTestResult(nameOrId, result) {
       if (!isDraft(nameOrId)) await real.recordTestResult(nameOrId, result);
     },

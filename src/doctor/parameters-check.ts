@@ -28,7 +28,10 @@ export async function checkParameters(
     for (const parameter of connection.parameters) {
       const spec = type.parameters.find((candidate) => candidate.key === parameter.key);
       // A GUID-shaped secret was accepted with --allow-guid-secret when saved; the token check tells the truth.
-      const validated = spec?.validate(connections.revealParameter(parameter), { allowGuidSecret: true, now });
+      const validated = spec?.validate(connections.revealParameter(connection, parameter), {
+        allowGuidSecret: true,
+        now,
+      });
       warnings.push(...(validated?.warnings ?? []));
     }
     settings = await connections.resolveEntraSettings(connection.id);

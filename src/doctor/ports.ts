@@ -16,7 +16,7 @@ export interface DoctorConnections {
   resolveEntraSettings(nameOrId: string): Promise<EntraSettings>;
   /** The settings of a connection object that is not saved (a draft under test). */
   resolveSettingsOf(connection: Connection): Promise<EntraSettings>;
-  revealParameter(parameter: StoredParameter): string;
+  revealParameter(connection: Pick<Connection, 'id' | 'name' | 'parameters'>, parameter: StoredParameter): string;
   recordTestResult(nameOrId: string, result: ConnectionTestSummary): Promise<void>;
   recordTokenState(nameOrId: string, state: ConnectionTokenState): Promise<void>;
 }

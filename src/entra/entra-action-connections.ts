@@ -1,5 +1,6 @@
 import type { ActionConnection, ActionConnections } from '../actions/ports.js';
 import type { EntraSettings } from '../connections/entra-id/entra-settings.js';
+import { parseGraphWritePaths } from '../connections/entra-id/graph-paths.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { createGraphClient } from './graph-client.js';
@@ -35,6 +36,7 @@ export function createEntraActionConnections(options: EntraActionConnectionsOpti
         name: settings.connectionName,
         graph,
         graphEndpoint: settings.graphEndpoint,
+        graphWritePaths: settings.graphWritePaths ? parseGraphWritePaths(settings.graphWritePaths) : [],
         async grantedRoles() {
           return decodeTokenClaims(await tokenSource.getAccessToken())?.roles;
         },

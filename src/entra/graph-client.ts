@@ -97,7 +97,15 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       }
       return url;
     }
-    return new URL(`${baseUrl}${pathOrUrl.startsWith('/') ? '' : '/'}${pathOrUrl}`);
+    const url = new URL(`${baseUrl}${pathOrUrl.startsWith('/') ? '' : '/'}${pathOrUrl}`);
+    // The URL parser resolves `..` and `%2e%2e`: a relative path must still be under the version root afterwards.
+    if (url.origin !== new URL(origin).origin || !url.pathname.startsWith(`${new URL(baseUrl).pathname}/`)) {
+      throw new AppError('ACTION_GRAPH_PATH_INVALID', {
+        message: `Refusing to send a Graph request outside ${baseUrl} (path ${pathOrUrl.slice(0, 200)}).`,
+        details: { path: pathOrUrl.slice(0, 200) },
+      });
+    }
+    return url;
   }
 
   async function readBody(response: Response, clientRequestId: string): Promise<unknown> {

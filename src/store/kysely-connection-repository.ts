@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Connection, StoredParameter } from '../connections/connection.js';
-import { nameKey } from '../connections/connection.js';
+import { legacyNameKey, nameKey } from '../connections/connection.js';
 import type { ConnectionRepository } from '../connections/ports.js';
 import { AppError } from '../core/errors.js';
 import { KEY_CHECK_META_KEY } from '../crypto/key-check.js';
@@ -73,7 +73,10 @@ export function createKyselyConnectionRepository(
       return row ? fromRow(row) : undefined;
     },
     async findByName(name) {
-      const row = await select().where('name_key', '=', nameKey(name)).executeTakeFirst();
+      const row =
+        (await select().where('name_key', '=', nameKey(name)).executeTakeFirst()) ??
+        // A row the NFKC migration could not re-key (its new key was taken) answers to its old key only.
+        (await select().where('name_key', '=', legacyNameKey(name)).executeTakeFirst());
       return row ? fromRow(row) : undefined;
     },
     async list() {

@@ -13,8 +13,8 @@ export interface SyncServiceOptions {
   directory: DirectoryStore;
   /** Resolves a connection name to its id (throws CONNECTION_NOT_FOUND). */
   connection(name: string): Promise<{ id: string; name: string }>;
-  /** A fresh source (and Graph client, so its counters belong to this run) for the connection. */
-  createSource(name: string): Promise<DirectorySource>;
+  /** A fresh source (and Graph client, so its counters belong to this run) for the connection (by id). */
+  createSource(connectionId: string): Promise<DirectorySource>;
   /** Resolves `--scope-group` (id or exact displayName) in the local directory. */
   resolveGroupId(connectionId: string, group: string): Promise<string>;
   /** Called after a run wrote the directory (drop cached membership indexes). */
@@ -149,7 +149,8 @@ export class SyncService {
     runOptions: Omit<SyncRunOptions, 'onProgress'> & { onProgress?: (p: SyncProgress) => void } = {},
   ): Promise<SyncReport> {
     const connection = await this.options.connection(name);
-    const source = await this.options.createSource(name);
+    // By the id just resolved: a second lookup by name could meet another connection (renamed meanwhile).
+    const source = await this.options.createSource(connection.id);
     // One owner per run (host/pid/instance#run): two runs in one process exclude each other too.
     const runId = randomUUID();
     const leaseOwner = `${this.options.leaseOwner}#${runId}`;

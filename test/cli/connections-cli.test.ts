@@ -204,7 +204,23 @@ describe('gatehouse connections (CLI, in-process)', () => {
     assert.equal(updated.version, before.version + 1);
     assert.equal(updated.name, 'Second Gov');
     const secretOf = (v: ConnectionView) => v.parameters.find((p) => p.key === 'ClientSecret');
-    assert.deepEqual(secretOf(updated), secretOf(before));
+    // The same stored secret, now marked: it was entered for the Global cloud's hosts (issue 12 finding 1).
+    assert.deepEqual(secretOf(updated), { ...secretOf(before), enterAgain: true });
+    // The secret stays stored, but it was entered for the Global cloud's hosts: it is not sent to USGov's until it is
+    // entered again (issue 12 finding 1).
+    await assert.rejects((await h.open()).connections.resolveEntraSettings('Second Gov'), (e: unknown) => {
+      const code = (e as { code?: string }).code;
+      return code === 'CONNECTION_SECRET_REQUIRED';
+    });
+    const reentered = await h.run([
+      'connections',
+      'update',
+      'Second Gov',
+      '--param',
+      `ClientSecret=${SECRET}`,
+      '--json',
+    ]);
+    assert.equal(reentered.code, 0, reentered.stdout);
     const settings = await (await h.open()).connections.resolveEntraSettings('Second Gov');
     assert.equal(settings.cloud, 'USGov');
     assert.equal(settings.graphEndpoint, 'https://graph.microsoft.us');

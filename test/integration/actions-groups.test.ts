@@ -244,6 +244,32 @@ describe('group actions against the emulator', () => {
     });
     assert.equal(refused.code, 'ACTION_WRITE_NOT_ALLOWED');
     assert.equal(fx.emulator.directory.get(user.id)?.jobTitle, undefined);
+    // allowWrite alone is not enough: the connection's admin lists the writes operators may send (issue 12 #14).
+    const notListed = await failure(fx, 'graph.request', {
+      method: 'PATCH',
+      path: `/users/${user.id}`,
+      body: { jobTitle: 'Raw' },
+      allowWrite: true,
+    });
+    assert.equal(notListed.code, 'ACTION_GRAPH_WRITE_NOT_ALLOWED');
+    assert.match(notListed.hint, /GraphWritePaths/);
+    assert.equal(fx.emulator.directory.get(user.id)?.jobTitle, undefined);
+    await fx.gatehouse.connections.update(fx.connectionName, {
+      set: [{ key: 'GraphWritePaths', value: 'PATCH /users/*' }],
+    });
+    // A listed pattern cannot be stretched with dot segments to reach what is not listed (issue 12 #10).
+    const app = fx.emulator.defaultApp;
+    for (const path of [`/users/${user.id}/../../applications`, `/users/%2e%2e/applications`]) {
+      const escaped = await failure(fx, 'graph.request', { method: 'PATCH', path, body: {}, allowWrite: true });
+      assert.equal(escaped.code, 'ACTION_GRAPH_WRITE_NOT_ALLOWED', path);
+    }
+    for (const path of ['/../admin/x', '/%2e%2e/%2e%2e/x', `/users/${app.clientId}/%2e%2e/%2e%2e/%2e%2e/x`]) {
+      assert.equal((await failure(fx, 'graph.request', { path })).code, 'ACTION_GRAPH_PATH_INVALID', path);
+    }
+    assert.ok(
+      !fx.emulator.requestLog().some((e) => e.kind === 'graph' && !e.path.startsWith('/v1.0/')),
+      'no Graph request left /v1.0',
+    );
     const written = await run<{ status: number }>(fx, 'graph.request', {
       method: 'PATCH',
       path: `/users/${user.id}`,

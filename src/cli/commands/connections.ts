@@ -105,6 +105,24 @@ export function registerConnectionCommands(program: Command, ctx: CliContext): C
     });
 
   group
+    .command('check-names')
+    .description('report stored names the name rules refuse or that read like another (exit 1 when any)')
+    .action(async () => {
+      const findings = await (await ctx.gatehouse()).connections.checkNames();
+      if (findings.length > 0) ctx.setExitCode(1);
+      ctx
+        .output()
+        .result(findings, () =>
+          findings.length === 0
+            ? 'Every connection name follows the name rules.'
+            : [
+                'These names need renaming (`gatehouse connections update ID --rename NEW`):',
+                ...findings.map((f) => `  ${f.id}  ${JSON.stringify(f.name)}  ${f.problem}`),
+              ].join('\n'),
+        );
+    });
+
+  group
     .command('show')
     .description('show a connection (secrets only as set/when/fingerprint)')
     .argument('<name>', 'connection name or id')
@@ -143,7 +161,7 @@ export function registerConnectionCommands(program: Command, ctx: CliContext): C
     .action(async (name: string, options: { includeSecrets?: boolean; passphraseFile?: string }) => {
       if (options.includeSecrets && !options.passphraseFile) throw new AppError('CONNECTION_PASSPHRASE_REQUIRED');
       const gatehouse = await ctx.gatehouse();
-      const doc = exportConnection(gatehouse.connections, await gatehouse.connections.get(name), {
+      const doc = await exportConnection(gatehouse.connections, await gatehouse.connections.get(name), {
         includeSecrets: options.includeSecrets,
         passphrase: options.passphraseFile ? readPassphraseFile(options.passphraseFile, ctx.resolvePath) : undefined,
         box: createPassphraseBox(),

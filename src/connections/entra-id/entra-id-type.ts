@@ -1,4 +1,4 @@
-import type { ConnectionType } from '../connection-type.js';
+import type { ConnectionType, ValidatedValue } from '../connection-type.js';
 import { assertOneCredential } from './credential-kind.js';
 import {
   HINTS,
@@ -10,6 +10,7 @@ import {
   validateSecretExpiresOn,
   validateTenantId,
 } from './entra-id-rules.js';
+import { parseGraphWritePaths } from './graph-paths.js';
 import { SECRETLESS_HINTS, validateClientAssertionFile, validateManagedIdentity } from './secretless-rules.js';
 
 /** The EntraID connection type (product.md section 3): client-credentials access to one Entra ID tenant. */
@@ -91,6 +92,14 @@ export const entraIdType: ConnectionType = {
       validate: (v) => validateOrigin('GraphEndpoint', v),
     },
     {
+      key: 'GraphWritePaths',
+      label: 'Graph writes graph.request may send',
+      required: false,
+      secret: false,
+      hint: 'admin-chosen writes operators may send with graph.request, e.g. POST /users/*/revokeSignInSessions; PATCH /users/* (default none)',
+      validate: validateGraphWritePaths,
+    },
+    {
       key: 'SecretExpiresOn',
       label: 'Secret expires on',
       required: false,
@@ -104,3 +113,12 @@ export const entraIdType: ConnectionType = {
     assertOneCredential(keys, HINTS.ClientSecret);
   },
 };
+
+/** GraphWritePaths: each entry parsed (refused with the entry named), stored in canonical spelling. */
+function validateGraphWritePaths(value: string): ValidatedValue {
+  return {
+    value: parseGraphWritePaths(value)
+      .map((p) => p.text)
+      .join('; '),
+  };
+}

@@ -46,6 +46,8 @@ export interface EntraSettings {
   readonly authorityHost: string;
   /** Origin of Graph: the cloud's, or the GraphEndpoint override. */
   readonly graphEndpoint: string;
+  /** GraphWritePaths: the writes graph.request may send on this connection (canonical text; default none). */
+  readonly graphWritePaths?: string;
   /** Optional expiry the administrator copied from the portal (SecretExpiresOn). */
   readonly secretExpiresOn?: Date;
   /**

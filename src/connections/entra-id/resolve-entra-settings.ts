@@ -3,6 +3,7 @@ import { AppError } from '../../core/errors.js';
 import { Secret } from '../../core/secret.js';
 import { type Connection, findParameter } from '../connection.js';
 import type { SecretCipher } from '../ports.js';
+import { assertEndpointsAllowed, openConnectionSecret } from '../secret-binding.js';
 import { parseClientCertificate } from './client-certificate.js';
 import { CLOUDS, type CloudName } from './clouds.js';
 import { CREDENTIAL_KEYS } from './credential-kind.js';
@@ -17,13 +18,18 @@ function credentialOf(connection: Connection, cipher: SecretCipher): { credentia
   const secret = findParameter(connection, 'ClientSecret');
   if (secret?.secret) {
     return {
-      credential: { kind: 'secret', secret: new Secret(cipher.decrypt(secret.envelope)) },
+      credential: {
+        kind: 'secret',
+        secret: new Secret(openConnectionSecret(connection, secret.key, secret.envelope, cipher)),
+      },
       envelope: secret.envelope,
     };
   }
   const certificate = findParameter(connection, 'ClientCertificate');
   if (certificate?.secret) {
-    const parsed = parseClientCertificate(cipher.decrypt(certificate.envelope));
+    const parsed = parseClientCertificate(
+      openConnectionSecret(connection, certificate.key, certificate.envelope, cipher),
+    );
     return {
       credential: {
         kind: 'certificate',
@@ -58,7 +64,11 @@ function credentialOf(connection: Connection, cipher: SecretCipher): { credentia
  * The settings the Entra adapter needs for an EntraID connection: secrets decrypted into `Secret`s, cloud defaults
  * applied, and a credentialVersion that changes whenever anything affecting token acquisition changes.
  */
-export function resolveEntraSettings(connection: Connection, cipher: SecretCipher): EntraSettings {
+export function resolveEntraSettings(
+  connection: Connection,
+  cipher: SecretCipher,
+  allowedEndpointHosts: readonly string[] = [],
+): EntraSettings {
   if (connection.type !== 'EntraID') {
     throw new AppError('CONNECTION_UNKNOWN_TYPE', {
       message: `Connection '${connection.name}' is of type ${connection.type}, not EntraID.`,
@@ -73,10 +83,13 @@ export function resolveEntraSettings(connection: Connection, cipher: SecretCiphe
       details: { connection: connection.name },
     });
   }
+  // A row edited in the database may name any host: checked again before anything is sent.
+  assertEndpointsAllowed(connection.parameters, allowedEndpointHosts);
   const cloud = (plain(connection, 'Cloud') ?? 'Global') as CloudName;
   const authorityHost = plain(connection, 'AuthorityHost') ?? CLOUDS[cloud].authorityHost;
   const graphEndpoint = plain(connection, 'GraphEndpoint') ?? CLOUDS[cloud].graphEndpoint;
   const expires = plain(connection, 'SecretExpiresOn');
+  const graphWritePaths = plain(connection, 'GraphWritePaths');
   const { credential, envelope } = credentialOf(connection, cipher);
   // Hash of the ciphertext, not of the secret: changes with the credential, reveals nothing about it.
   const credentialVersion = createHash('sha256')
@@ -92,6 +105,7 @@ export function resolveEntraSettings(connection: Connection, cipher: SecretCiphe
     cloud,
     authorityHost,
     graphEndpoint,
+    ...(graphWritePaths ? { graphWritePaths } : {}),
     ...(expires ? { secretExpiresOn: new Date(expires.length === 10 ? `${expires}T00:00:00Z` : expires) } : {}),
     credentialVersion,
   };

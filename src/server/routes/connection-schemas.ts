@@ -10,6 +10,12 @@ export const ParameterViewSchema = Type.Union([
     setAt: Type.String(),
     fingerprint: Type.String(),
     info: Type.Optional(Type.Record(Type.String(), Type.String())),
+    enterAgain: Type.Optional(
+      Type.Literal(true, {
+        description:
+          'The secret was entered for other hosts (AuthorityHost, GraphEndpoint or Cloud changed) or another connection: it is not sent until entered again.',
+      }),
+    ),
   }),
 ]);
 

@@ -1,5 +1,6 @@
 import { metaMigration } from './0001-meta.js';
 import { connectionsMigration } from './0002-connections.js';
+import { connectionNameKeysNfkcMigration } from './0003-connection-name-keys-nfkc.js';
 import { directoryMigration } from './0010-directory.js';
 import { syncMigration } from './0011-sync.js';
 import { directoryMemberIndexMigration } from './0012-directory-member-index.js';
@@ -16,6 +17,7 @@ import type { Migration } from './migration.js';
 export const MIGRATIONS: readonly Migration[] = [
   metaMigration,
   connectionsMigration,
+  connectionNameKeysNfkcMigration,
   directoryMigration,
   syncMigration,
   directoryMemberIndexMigration,

@@ -12,6 +12,8 @@ interface Row {
   value: string;
   /** The key was saved before (so a secret row left empty keeps the stored secret). */
   stored: boolean;
+  /** The stored secret was entered for other hosts: it is not sent until it is entered again (issue 12). */
+  enterAgain?: boolean;
 }
 
 let nextRowId = 1;
@@ -22,6 +24,7 @@ function rowsOf(connection: ConnectionView | undefined): Row[] {
     key: p.key,
     value: p.secret ? '' : p.value,
     stored: true,
+    ...(p.secret && p.enterAgain ? { enterAgain: true } : {}),
   }));
 }
 
@@ -257,7 +260,11 @@ export function ConnectionDialog({ types, connection, onClose, onSaved }: Connec
                   autoComplete="off"
                   value={row.value}
                   placeholder={
-                    spec?.secret && row.stored ? 'leave empty to keep the current secret' : (spec?.label ?? 'Value')
+                    spec?.secret && row.enterAgain
+                      ? 'enter the secret again: it is only sent to the hosts it was entered for'
+                      : spec?.secret && row.stored
+                        ? 'leave empty to keep the current secret'
+                        : (spec?.label ?? 'Value')
                   }
                   onChange={(e) => updateRow(row.id, { value: e.target.value })}
                 />

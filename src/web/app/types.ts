@@ -24,7 +24,16 @@ export interface ConnectionTypeView {
 
 export type ParameterView =
   | { key: string; secret: false; value: string }
-  | { key: string; secret: true; set: true; setAt: string; fingerprint: string; info?: Record<string, string> };
+  | {
+      key: string;
+      secret: true;
+      set: true;
+      setAt: string;
+      fingerprint: string;
+      info?: Record<string, string>;
+      /** Entered for other hosts or another connection: not sent until entered again. */
+      enterAgain?: true;
+    };
 
 export interface TestCheck {
   id: string;
