@@ -25,6 +25,7 @@ import { createAuditLogRepository } from './store/audit-log-repository.js';
 import { createDirectoryRepository } from './store/directory-repository.js';
 import { createKyselyConnectionRepository } from './store/kysely-connection-repository.js';
 import { createKyselyMetaStore } from './store/kysely-meta-store.js';
+import { createLoginThrottleRepository } from './store/login-throttle-repository.js';
 import { type OpenedDatabase, openDatabase } from './store/open-database.js';
 import { createSyncRepository } from './store/sync-repository.js';
 import { createLocalLeaseOwner } from './sync/local-lease-owner.js';
@@ -118,7 +119,11 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       clock,
       logger: logger.child({ component: 'doctor' }),
     });
-    const accounts = createAccountService({ repository: new SqlAccountRepository(store.db), clock });
+    const accounts = createAccountService({
+      repository: new SqlAccountRepository(store.db),
+      loginThrottleStore: createLoginThrottleRepository(store.db),
+      clock,
+    });
     const syncStore = createSyncRepository(store.db);
     const directoryStore = createDirectoryRepository(store.db);
     const directory = new DirectoryService({

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import { AppError } from '../core/errors.js';
 import type { Account, ApiToken, Principal, Session, StoredAccount } from './account.js';
-import { LoginRateLimiter } from './login-rate-limiter.js';
+import { createLoginThrottle, type LoginThrottleStore, type ThrottleScope } from './login-throttle.js';
 import { generateOpaqueToken, hashOpaqueToken } from './opaque-token.js';
 import { hashPassword, type PasswordHashParams, verifyPassword } from './password-hasher.js';
 import type { AccountRepository } from './ports.js';
@@ -17,9 +17,20 @@ export interface AccountServiceOptions {
   setupTtlMs?: number;
   /** scrypt parameters; tests lower the cost. */
   passwordParams?: PasswordHashParams;
-  /** Failed logins allowed per user name or address per 15 minutes (default 5). */
+  /** Login attempts allowed per user name and per (user name, address) before the backoff starts (default 5). */
   maxLoginFailures?: number;
+  /** Where the login throttle keeps its counters: the store (shared by instances); default in memory. */
+  loginThrottleStore?: LoginThrottleStore;
+  /** Checks a password against a stored hash (default: the scrypt hasher); tests count the calls. */
+  verifyPassword?: (password: string, stored: string) => Promise<boolean>;
 }
+
+/** Told when a login attempt is refused by the throttle; `firstInWindow` is true once per key and block. */
+export type LoginThrottledListener = (event: {
+  scope: ThrottleScope;
+  retryAfterSeconds: number;
+  firstInWindow: boolean;
+}) => void;
 
 export interface LoginResult {
   account: Account;
@@ -63,7 +74,12 @@ function checkPassword(password: string): void {
 export function createAccountService(options: AccountServiceOptions) {
   const { repository: repo, clock } = options;
   const sessionTtlMs = options.sessionTtlMs ?? 12 * 3_600_000;
-  const limiter = new LoginRateLimiter({ clock, maxFailures: options.maxLoginFailures ?? 5 });
+  const throttle = createLoginThrottle({
+    clock,
+    ...(options.loginThrottleStore ? { store: options.loginThrottleStore } : {}),
+    maxFailures: options.maxLoginFailures ?? 5,
+  });
+  const verify = options.verifyPassword ?? verifyPassword;
   // Verifying against a dummy hash when the user does not exist keeps "no such user" as slow as "wrong password".
   const dummyHash = hashPassword('gatehouse-dummy-password', options.passwordParams);
   // lastUsedAt is written at most once a minute per token, so API calls do not each pay for a write.
@@ -156,20 +172,23 @@ export function createAccountService(options: AccountServiceOptions) {
     },
 
     /** Checks the password; throws AUTH_RATE_LIMITED or AUTH_INVALID_CREDENTIALS (never says which part was wrong). */
-    async login(input: { username: string; password: string; ip?: string }): Promise<LoginResult> {
+    async login(input: {
+      username: string;
+      password: string;
+      ip?: string;
+      onThrottled?: LoginThrottledListener;
+    }): Promise<LoginResult> {
       const username = input.username.trim().toLowerCase();
-      const keys = [`user:${username}`, ...(input.ip ? [`ip:${input.ip}`] : [])];
-      const retryAfter = Math.max(...keys.map((key) => limiter.retryAfterSeconds(key)));
-      if (retryAfter > 0) {
-        throw new AppError('AUTH_RATE_LIMITED', { details: { retryAfterSeconds: retryAfter } });
+      // Counted before the password is checked, so concurrent attempts cannot all slip through (finding 2).
+      const decision = await throttle.reserve(username, input.ip);
+      if (!decision.allowed) {
+        input.onThrottled?.(decision);
+        throw new AppError('AUTH_RATE_LIMITED', { details: { retryAfterSeconds: decision.retryAfterSeconds } });
       }
       const account = USERNAME_PATTERN.test(username) ? await repo.findAccountByUsername(username) : undefined;
-      const valid = await verifyPassword(input.password, account?.passwordHash ?? (await dummyHash));
-      if (!account || !valid || account.disabled) {
-        for (const key of keys) limiter.recordFailure(key);
-        throw new AppError('AUTH_INVALID_CREDENTIALS');
-      }
-      for (const key of keys) limiter.reset(key);
+      const valid = await verify(input.password, account?.passwordHash ?? (await dummyHash));
+      if (!account || !valid || account.disabled) throw new AppError('AUTH_INVALID_CREDENTIALS');
+      await throttle.succeeded(username, input.ip);
       return startSession(account, input.ip);
     },
 

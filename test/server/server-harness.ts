@@ -6,6 +6,7 @@ import type { EmulatorOptions } from '../../src/emulator/index.js';
 import { buildApp, type GatehouseApp } from '../../src/server/build-app.js';
 import { createServerDeps } from '../../src/server/create-server-deps.js';
 import { SqlAccountRepository } from '../../src/store/account-repository.js';
+import { createLoginThrottleRepository } from '../../src/store/login-throttle-repository.js';
 import { type GatehouseFixture, startGatehouseFixture } from '../support/gatehouse-fixture.js';
 
 /** Cheap scrypt for tests (the real cost is exercised by the password hasher's own test). */
@@ -45,6 +46,8 @@ export async function startTestServer(
   options: {
     clock?: Clock;
     maxLoginFailures?: number;
+    /** Replaces the password check (tests count the real verifications). */
+    verifyPassword?: (password: string, stored: string) => Promise<boolean>;
     webRoot?: string;
     publicUrl?: string;
     logger?: Logger;
@@ -61,7 +64,9 @@ export async function startTestServer(
     repository: new SqlAccountRepository(fixture.gatehouse.store.db),
     clock,
     passwordParams: TEST_PASSWORD_PARAMS,
+    loginThrottleStore: createLoginThrottleRepository(fixture.gatehouse.store.db),
     ...(options.maxLoginFailures ? { maxLoginFailures: options.maxLoginFailures } : {}),
+    ...(options.verifyPassword ? { verifyPassword: options.verifyPassword } : {}),
   });
   for (const role of ['admin', 'operator', 'viewer'] as const) {
     await accounts.createAccount({ username: role, password: PASSWORD, role });

@@ -5,6 +5,7 @@ import { syncMigration } from './0011-sync.js';
 import { directoryMemberIndexMigration } from './0012-directory-member-index.js';
 import { auditLogMigration } from './0020-audit-log.js';
 import { accountsMigration } from './0030-accounts.js';
+import { loginThrottleMigration } from './0031-login-throttle.js';
 import { consentRequestsMigration } from './0050-consent-requests.js';
 import type { Migration } from './migration.js';
 
@@ -21,5 +22,6 @@ export const MIGRATIONS: readonly Migration[] = [
   directoryMemberIndexMigration,
   auditLogMigration,
   accountsMigration,
+  loginThrottleMigration,
   consentRequestsMigration,
 ];
