@@ -44,6 +44,8 @@ export interface GatehouseOptions {
   clock?: Clock;
   /** `auto` applies pending migrations, `check` refuses an old schema; default auto on SQLite, check on PostgreSQL. */
   migrations?: 'auto' | 'check';
+  /** Absolute lifetime of a login session (GATEHOUSE_SESSION_MAX_HOURS; default 24 hours). */
+  sessionMaxLifetimeMs?: number;
 }
 
 /** One wired gatehouse: every service over one store. Areas add their services here. */
@@ -122,6 +124,7 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
     const accounts = createAccountService({
       repository: new SqlAccountRepository(store.db),
       loginThrottleStore: createLoginThrottleRepository(store.db),
+      ...(options.sessionMaxLifetimeMs ? { sessionMaxLifetimeMs: options.sessionMaxLifetimeMs } : {}),
       clock,
     });
     const syncStore = createSyncRepository(store.db);

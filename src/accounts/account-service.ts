@@ -13,6 +13,8 @@ export interface AccountServiceOptions {
   clock: Clock;
   /** Idle session lifetime, extended on use (default 12 hours). */
   sessionTtlMs?: number;
+  /** Absolute session lifetime from login, however active the session is (default 24 hours). */
+  sessionMaxLifetimeMs?: number;
   /** Lifetime of the one-time setup link printed on first start (default 1 hour). */
   setupTtlMs?: number;
   /** scrypt parameters; tests lower the cost. */
@@ -47,6 +49,7 @@ export interface CreatedApiToken {
 }
 
 export const MIN_PASSWORD_LENGTH = 12;
+export const DEFAULT_SESSION_MAX_LIFETIME_MS = 24 * 3_600_000;
 const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._@-]{0,63}$/;
 const SESSION_PREFIX = 'ghs_';
 const API_TOKEN_PREFIX = 'gha_';
@@ -74,6 +77,7 @@ function checkPassword(password: string): void {
 export function createAccountService(options: AccountServiceOptions) {
   const { repository: repo, clock } = options;
   const sessionTtlMs = options.sessionTtlMs ?? 12 * 3_600_000;
+  const sessionMaxMs = Math.max(60_000, options.sessionMaxLifetimeMs ?? DEFAULT_SESSION_MAX_LIFETIME_MS);
   const throttle = createLoginThrottle({
     clock,
     ...(options.loginThrottleStore ? { store: options.loginThrottleStore } : {}),
@@ -106,7 +110,7 @@ export function createAccountService(options: AccountServiceOptions) {
       accountId: account.id,
       csrfToken: generateOpaqueToken(''),
       createdAt: now,
-      expiresAt: new Date(now.getTime() + sessionTtlMs),
+      expiresAt: new Date(now.getTime() + Math.min(sessionTtlMs, sessionMaxMs)),
       ...(ip ? { ip } : {}),
     };
     await repo.insertSession(session);
@@ -200,7 +204,8 @@ export function createAccountService(options: AccountServiceOptions) {
       const session = await repo.findSession(tokenHash);
       if (!session) return undefined;
       const now = clock.nowMs();
-      if (session.expiresAt.getTime() <= now) {
+      const endsAt = session.createdAt.getTime() + sessionMaxMs;
+      if (session.expiresAt.getTime() <= now || endsAt <= now) {
         await repo.deleteSession(tokenHash);
         return undefined;
       }
@@ -208,8 +213,10 @@ export function createAccountService(options: AccountServiceOptions) {
       if (!account || account.disabled) return undefined;
       // Extend at most once a minute, so reads do not write on every request.
       let renewedUntil: Date | undefined;
-      if (session.expiresAt.getTime() - now < sessionTtlMs - 60_000) {
-        renewedUntil = new Date(now + sessionTtlMs);
+      const until = Math.min(now + sessionTtlMs, endsAt);
+      if (session.expiresAt.getTime() - now < sessionTtlMs - 60_000 && until > session.expiresAt.getTime()) {
+        // Never past the absolute lifetime: an active session still ends sessionMaxMs after its login.
+        renewedUntil = new Date(until);
         await repo.extendSession(tokenHash, renewedUntil);
       }
       const principal: Principal = { kind: 'account', id: account.id, name: account.username, role: account.role };

@@ -84,10 +84,11 @@ export function createCliContext(io: CliIo, runOptions: CliRunOptions, argv: rea
     resolvePath: (path) => resolve(io.cwd, path),
     gatehouse() {
       if (!opened) {
-        const { dataDir, databaseUrl, databaseSchema, masterKey } = config();
+        const { dataDir, databaseUrl, databaseSchema, masterKey, sessionMaxHours } = config();
         const logger = getLogger();
         const clock = runOptions.clock ? { clock: runOptions.clock } : {};
-        opened = openGatehouse({ dataDir, databaseUrl, databaseSchema, masterKey, logger, ...clock });
+        const sessionMax = sessionMaxHours ? { sessionMaxLifetimeMs: sessionMaxHours * 3_600_000 } : {};
+        opened = openGatehouse({ dataDir, databaseUrl, databaseSchema, masterKey, logger, ...clock, ...sessionMax });
       }
       return opened;
     },

@@ -600,6 +600,13 @@ export const ERROR_CATALOGUE = {
     hint: 'List the tokens to see their ids.',
     uiHint: 'The Accounts & tokens page lists the tokens.',
   },
+  HOST_NOT_ALLOWED: {
+    status: 421,
+    exit: 2,
+    message: 'This server does not answer to that host name.',
+    hint: 'Use the address the server was started for, or start it with `--allowed-hosts NAME` (comma separated).',
+    uiHint: 'Open the console at the address the administrator configured (the server refuses other host names).',
+  },
   REQUEST_INVALID: {
     status: 400,
     exit: 2,
