@@ -6,7 +6,7 @@ import { createLoginThrottle, type LoginThrottleStore, type ThrottleScope } from
 import { generateOpaqueToken, hashOpaqueToken } from './opaque-token.js';
 import { hashPassword, type PasswordHashParams, verifyPassword } from './password-hasher.js';
 import type { AccountRepository } from './ports.js';
-import type { Role } from './roles.js';
+import { type Role, roleAllows } from './roles.js';
 
 export interface AccountServiceOptions {
   repository: AccountRepository;
@@ -227,7 +227,14 @@ export function createAccountService(options: AccountServiceOptions) {
       await repo.deleteSession(hashOpaqueToken(sessionToken));
     },
 
-    async createApiToken(input: { name: string; role: Role; expiresAt?: Date; createdBy: string }) {
+    async createApiToken(input: {
+      name: string;
+      role: Role;
+      expiresAt?: Date;
+      createdBy: string;
+      /** Who asks: an account owns the token; a token passes on its own owner. Absent = the command line. */
+      creator?: Principal;
+    }) {
       const name = input.name.trim();
       if (name.length === 0 || name.length > 100) {
         throw new AppError('REQUEST_INVALID', { message: 'A token name is 1 to 100 characters.' });
@@ -235,6 +242,12 @@ export function createAccountService(options: AccountServiceOptions) {
       if (input.expiresAt && input.expiresAt.getTime() <= clock.nowMs()) {
         throw new AppError('REQUEST_INVALID', { message: 'The token expiry must be in the future.' });
       }
+      const ownerAccountId =
+        input.creator?.kind === 'account'
+          ? input.creator.id
+          : input.creator?.kind === 'token'
+            ? (await repo.findApiTokenById(input.creator.id))?.ownerAccountId
+            : undefined;
       const token = generateOpaqueToken(API_TOKEN_PREFIX);
       const apiToken: ApiToken = {
         id: randomUUID(),
@@ -244,6 +257,7 @@ export function createAccountService(options: AccountServiceOptions) {
         createdBy: input.createdBy,
         createdAt: clock.now(),
         ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
+        ...(ownerAccountId ? { ownerAccountId } : {}),
       };
       await repo.insertApiToken(apiToken, hashOpaqueToken(token));
       return { apiToken, token } satisfies CreatedApiToken;
@@ -253,6 +267,14 @@ export function createAccountService(options: AccountServiceOptions) {
     async authenticateApiToken(token: string): Promise<Principal | undefined> {
       const apiToken = await repo.findApiTokenByHash(hashOpaqueToken(token));
       if (!apiToken || apiToken.revokedAt) return undefined;
+      // A token lives no longer than its account: refused while the owner is disabled (or gone), and never above
+      // the owner's current role.
+      let role = apiToken.role;
+      if (apiToken.ownerAccountId) {
+        const owner = await repo.findAccountById(apiToken.ownerAccountId);
+        if (!owner || owner.disabled) return undefined;
+        if (!roleAllows(owner.role, role)) role = owner.role;
+      }
       const now = clock.now();
       if (apiToken.expiresAt && apiToken.expiresAt.getTime() <= now.getTime()) {
         throw new AppError('AUTH_TOKEN_EXPIRED', { details: { tokenId: apiToken.id, name: apiToken.name } });
@@ -261,7 +283,7 @@ export function createAccountService(options: AccountServiceOptions) {
         tokenUseWritten.set(apiToken.id, now.getTime());
         await repo.markApiTokenUsed(apiToken.id, now);
       }
-      return { kind: 'token', id: apiToken.id, name: `token:${apiToken.name}`, role: apiToken.role };
+      return { kind: 'token', id: apiToken.id, name: `token:${apiToken.name}`, role };
     },
 
     async listApiTokens(): Promise<ApiToken[]> {
