@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { AppError } from '../core/errors.js';
 import { API_DESCRIPTION, API_DOCS_THEME } from './api-docs-theme.js';
 import { registerAuthHook } from './auth-hook.js';
-import { registerErrorHandler, sendError } from './error-handler.js';
+import { BODY_LIMIT_BYTES, registerErrorHandler, sendError } from './error-handler.js';
 import { registerMetrics } from './metrics.js';
 import { fastifyTrustProxy, hostAllowlist, registerHostCheck } from './network-trust.js';
 import { createRequestAuditor } from './request-audit.js';
@@ -113,7 +113,7 @@ export async function buildApp(deps: ServerDeps): Promise<GatehouseApp> {
     logger: false,
     genReqId: () => randomUUID(),
     trustProxy: fastifyTrustProxy(deps.trustProxy),
-    bodyLimit: 2 * 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
   }).withTypeProvider<TypeBoxTypeProvider>();
   const table: RouteEntry[] = [];
   trackRoutes(app, table);

@@ -1,14 +1,14 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { exportConnection, importConnection } from '../../connections/connection-transfer.js';
 import { BUILT_IN_CONNECTION_TYPES } from '../../connections/connection-types.js';
 import { toConnectionView } from '../../connections/connection-view.js';
-import { AppError } from '../../core/errors.js';
+import { AppError, isAppError } from '../../core/errors.js';
 import { createPassphraseBox } from '../../crypto/passphrase-box.js';
 import type { CliContext } from '../cli-context.js';
 import { formatTable } from '../output.js';
 import { changeJson, changeText, connectionListText, connectionText } from '../output-connection.js';
 import { collect, parseParamFileOption, parseParamOption, readPassphraseFile } from '../parse-parameters.js';
+import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '../read-bounded.js';
 
 interface ParamOptions {
   param?: string[];
@@ -37,8 +37,9 @@ function withParamOptions(command: Command): Command {
 function readJsonFile(path: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readBoundedFile(path, MAX_DOCUMENT_FILE_BYTES, path);
   } catch (cause) {
+    if (isAppError(cause)) throw cause;
     throw new AppError('USAGE_ERROR', { message: `Cannot read ${path}.`, cause, hint: 'Check the path.' });
   }
   try {
