@@ -7,6 +7,7 @@ import { createLogger, isLogFormat, type LogFormat } from '../logging/create-log
 import { type Gatehouse, openGatehouse } from '../main.js';
 import type { CliIo } from './cli-io.js';
 import { createOutput, type Output } from './output.js';
+import { shownValue } from './shown-value.js';
 
 /** Options of a CLI run that tests may inject (the process entry passes none). */
 export interface CliRunOptions {
@@ -27,7 +28,7 @@ function logFormatOf(io: CliIo, globals: GlobalOptions): LogFormat {
   if (asked) {
     if (isLogFormat(asked)) return asked;
     throw new AppError('USAGE_ERROR', {
-      message: `The log format '${asked}' is not pretty or json.`,
+      message: `The log format ${shownValue(asked)} is not pretty or json.`,
       hint: 'Use --log-format pretty or --log-format json (or GATEHOUSE_LOG_FORMAT).',
     });
   }

@@ -56,3 +56,22 @@ describe('robust CLI inputs', () => {
     });
   }
 });
+
+describe('usage errors quote short words only', () => {
+  test('a mistyped role is shown, a pasted secret is not (found by the CLI fuzzer, seed 11)', async () => {
+    const { shownValue, withShownValues } = await import('../../src/cli/shown-value.js');
+    assert.equal(shownValue('admn'), "'admn'");
+    assert.equal(shownValue(`ClientSecret=${SECRET}`), '(51 characters, not shown)');
+    assert.equal(withShownValues(`unknown command '${SECRET}'`), 'unknown command (38 characters, not shown)');
+    const h = await createCliHarness();
+    try {
+      const run = await h.run(['accounts', 'create', 'ada', '--role', `ClientSecret=${SECRET}`]);
+      assert.equal(run.code, 2);
+      assert.equal((run.stdout + run.stderr).includes(SECRET), false, run.stderr);
+      const typo = await h.run(['accounts', 'create', 'ada', '--role', 'admn']);
+      assert.match(typo.stderr, /'admn'/);
+    } finally {
+      await h.close();
+    }
+  });
+});

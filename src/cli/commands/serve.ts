@@ -5,6 +5,7 @@ import { parseAllowedHosts, parseTrustProxy } from '../../server/network-trust.j
 import { parsePublicUrl } from '../../server/public-url.js';
 import { startServer } from '../../server/start-server.js';
 import type { CliContext } from '../cli-context.js';
+import { shownValue } from '../shown-value.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -19,7 +20,7 @@ interface ServeOptions {
 function parsePort(text: string): number {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new AppError('USAGE_ERROR', { message: `--port '${text}' is not a port number (0–65535).` });
+    throw new AppError('USAGE_ERROR', { message: `--port ${shownValue(text)} is not a port number (0–65535).` });
   }
   return port;
 }
