@@ -1,6 +1,7 @@
 import type { ParameterInput } from '../connections/normalize-parameters.js';
 import { AppError, isAppError } from '../core/errors.js';
 import { MAX_PARAMETER_FILE_BYTES, readBoundedFile } from './read-bounded.js';
+import { shownPath, shownValue } from './shown-value.js';
 
 /** Commander collector for repeatable options. */
 export function collect(value: string, previous: string[] = []): string[] {
@@ -31,7 +32,7 @@ export function parseParamFileOption(text: string, resolvePath: (p: string) => s
   } catch (cause) {
     if (isAppError(cause)) throw cause;
     throw new AppError('USAGE_ERROR', {
-      message: `Cannot read --param-file ${key}=${path}.`,
+      message: `Cannot read --param-file ${shownValue(key)}=${shownPath(path)}.`,
       cause,
       hint: 'Check the path.',
     });
@@ -45,7 +46,7 @@ export function readPassphraseFile(path: string, resolvePath: (p: string) => str
   } catch (cause) {
     if (isAppError(cause)) throw cause;
     throw new AppError('USAGE_ERROR', {
-      message: `Cannot read the passphrase file ${path}.`,
+      message: `Cannot read the passphrase file ${shownPath(path)}.`,
       cause,
       hint: 'Check the path.',
     });

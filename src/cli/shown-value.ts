@@ -13,3 +13,13 @@ export function shownValue(text: string): string {
 export function withShownValues(message: string): string {
   return message.replace(/'([^']*)'/g, (_all, quoted: string) => shownValue(quoted));
 }
+
+/**
+ * A file path in a usage error: shown when it looks like one (a directory separator or a file extension), else
+ * treated like any value: `--param-file ClientSecret=<secret>` (meant as --param) must not print the secret.
+ */
+export function shownPath(path: string): string {
+  const looksLikePath =
+    path.length <= 300 && !/[\s~]/.test(path) && (/[/\\]/.test(path) || /\.[A-Za-z0-9]{1,5}$/.test(path));
+  return looksLikePath ? path : shownValue(path);
+}

@@ -75,3 +75,28 @@ describe('usage errors quote short words only', () => {
     }
   });
 });
+
+test('a secret given to --param-file or as an import path is not printed (found by the CLI fuzzer, seed 11)', async () => {
+  const h = await createCliHarness();
+  try {
+    const asFile = await h.run(['connections', 'import', `ClientSecret=${SECRET}`]);
+    assert.equal(asFile.code, 2);
+    assert.equal((asFile.stdout + asFile.stderr).includes(SECRET), false, asFile.stderr);
+    const paramFile = await h.run([
+      'connections',
+      'create',
+      '--name',
+      'x',
+      '--type',
+      'EntraID',
+      '--param-file',
+      `ClientSecret=${SECRET}`,
+    ]);
+    assert.equal(paramFile.code, 2);
+    assert.equal((paramFile.stdout + paramFile.stderr).includes(SECRET), false, paramFile.stderr);
+    const missing = await h.run(['connections', 'import', '/no/such/dir/export.json']);
+    assert.match(missing.stderr, /\/no\/such\/dir\/export\.json/, 'a real path is still shown');
+  } finally {
+    await h.close();
+  }
+});

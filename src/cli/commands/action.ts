@@ -6,6 +6,7 @@ import { AppError, isAppError } from '../../core/errors.js';
 import type { CliContext } from '../cli-context.js';
 import { formatTable } from '../output.js';
 import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile, readBoundedStream } from '../read-bounded.js';
+import { shownPath } from '../shown-value.js';
 
 /** The CLI's actor for the audit log: the OS user (USER/USERNAME, else the account name), or `cli`. */
 export function cliActor(ctx: CliContext): Actor {
@@ -43,10 +44,14 @@ async function readInput(ctx: CliContext, value: string): Promise<unknown> {
     );
   } else if (value.startsWith('@')) {
     try {
-      text = readBoundedFile(ctx.resolvePath(value.slice(1)), MAX_DOCUMENT_FILE_BYTES, value.slice(1));
+      text = readBoundedFile(ctx.resolvePath(value.slice(1)), MAX_DOCUMENT_FILE_BYTES, shownPath(value.slice(1)));
     } catch (cause) {
       if (isAppError(cause)) throw cause;
-      throw new AppError('USAGE_ERROR', { message: `Cannot read ${value.slice(1)}.`, cause, hint: 'Check the path.' });
+      throw new AppError('USAGE_ERROR', {
+        message: `Cannot read ${shownPath(value.slice(1))}.`,
+        cause,
+        hint: 'Check the path.',
+      });
     }
   }
   try {

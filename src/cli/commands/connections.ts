@@ -9,6 +9,7 @@ import { formatTable } from '../output.js';
 import { changeJson, changeText, connectionListText, connectionText } from '../output-connection.js';
 import { collect, parseParamFileOption, parseParamOption, readPassphraseFile } from '../parse-parameters.js';
 import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '../read-bounded.js';
+import { shownPath } from '../shown-value.js';
 
 interface ParamOptions {
   param?: string[];
@@ -37,15 +38,15 @@ function withParamOptions(command: Command): Command {
 function readJsonFile(path: string): unknown {
   let text: string;
   try {
-    text = readBoundedFile(path, MAX_DOCUMENT_FILE_BYTES, path);
+    text = readBoundedFile(path, MAX_DOCUMENT_FILE_BYTES, shownPath(path));
   } catch (cause) {
     if (isAppError(cause)) throw cause;
-    throw new AppError('USAGE_ERROR', { message: `Cannot read ${path}.`, cause, hint: 'Check the path.' });
+    throw new AppError('USAGE_ERROR', { message: `Cannot read ${shownPath(path)}.`, cause, hint: 'Check the path.' });
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
-    throw new AppError('CONNECTION_IMPORT_INVALID', { message: `${path} is not JSON.`, cause });
+    throw new AppError('CONNECTION_IMPORT_INVALID', { message: `${shownPath(path)} is not JSON.`, cause });
   }
 }
 

@@ -9,7 +9,7 @@ import {
 } from '../../emulator/emulator-summary.js';
 import { startEmulator } from '../../emulator/index.js';
 import type { CliContext } from '../cli-context.js';
-import { shownValue } from '../shown-value.js';
+import { shownPath, shownValue } from '../shown-value.js';
 
 interface EmulatorCliOptions {
   host: string;
@@ -98,7 +98,11 @@ function tlsOption(
       try {
         return readFileSync(ctx.resolvePath(file), 'utf8');
       } catch (cause) {
-        throw new AppError('USAGE_ERROR', { message: `Cannot read ${file}.`, cause, hint: 'Check the path.' });
+        throw new AppError('USAGE_ERROR', {
+          message: `Cannot read ${shownPath(file)}.`,
+          cause,
+          hint: 'Check the path.',
+        });
       }
     };
     return { certificatePem: read(options.tlsCert), privateKeyPem: read(options.tlsKey) };

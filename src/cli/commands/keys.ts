@@ -4,6 +4,7 @@ import { parseMasterKey } from '../../crypto/master-key.js';
 import { rotateMasterKey } from '../../crypto/rotate-master-key.js';
 import type { CliContext } from '../cli-context.js';
 import { MAX_PARAMETER_FILE_BYTES, readBoundedFile } from '../read-bounded.js';
+import { shownPath } from '../shown-value.js';
 
 /** `gatehouse keys rotate`: re-encrypts every stored secret with a new master key in one transaction. */
 export function registerKeyCommands(program: Command, ctx: CliContext): Command {
@@ -42,7 +43,7 @@ function readNewKey(path: string) {
   } catch (cause) {
     if (isAppError(cause)) throw cause;
     throw new AppError('USAGE_ERROR', {
-      message: `Cannot read --new-key-file ${path}.`,
+      message: `Cannot read --new-key-file ${shownPath(path)}.`,
       cause,
       hint: 'Check the path.',
     });
