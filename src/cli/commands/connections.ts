@@ -35,18 +35,19 @@ function withParamOptions(command: Command): Command {
     .option('--allow-guid-secret', 'accept a GUID-shaped ClientSecret (normally a pasted Secret ID)');
 }
 
-function readJsonFile(path: string): unknown {
+/** `typed` is the path as given (what messages show); `path` the resolved one. */
+function readJsonFile(path: string, typed = path): unknown {
   let text: string;
   try {
-    text = readBoundedFile(path, MAX_DOCUMENT_FILE_BYTES, shownPath(path));
+    text = readBoundedFile(path, MAX_DOCUMENT_FILE_BYTES, shownPath(typed));
   } catch (cause) {
     if (isAppError(cause)) throw cause;
-    throw new AppError('USAGE_ERROR', { message: `Cannot read ${shownPath(path)}.`, cause, hint: 'Check the path.' });
+    throw new AppError('USAGE_ERROR', { message: `Cannot read ${shownPath(typed)}.`, cause, hint: 'Check the path.' });
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
-    throw new AppError('CONNECTION_IMPORT_INVALID', { message: `${shownPath(path)} is not JSON.`, cause });
+    throw new AppError('CONNECTION_IMPORT_INVALID', { message: `${shownPath(typed)} is not JSON.`, cause });
   }
 }
 
@@ -151,7 +152,7 @@ export function registerConnectionCommands(program: Command, ctx: CliContext): C
     .option('--name <name>', 'import under this name')
     .option('--passphrase-file <file>', 'passphrase of an export made with --include-secrets')
     .action(async (file: string, options: ParamOptions & { name?: string; passphraseFile?: string }) => {
-      const json = readJsonFile(ctx.resolvePath(file));
+      const json = readJsonFile(ctx.resolvePath(file), file);
       const gatehouse = await ctx.gatehouse();
       const change = await importConnection(gatehouse.connections, json, {
         name: options.name,
