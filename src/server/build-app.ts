@@ -9,6 +9,7 @@ import { AppError } from '../core/errors.js';
 import { API_DESCRIPTION, API_DOCS_THEME } from './api-docs-theme.js';
 import { registerAuthHook } from './auth-hook.js';
 import { BODY_LIMIT_BYTES, registerErrorHandler, sendError } from './error-handler.js';
+import { registerFiniteNumberCheck } from './finite-numbers.js';
 import { registerMetrics } from './metrics.js';
 import { fastifyTrustProxy, hostAllowlist, registerHostCheck } from './network-trust.js';
 import { createRequestAuditor } from './request-audit.js';
@@ -132,6 +133,7 @@ export async function buildApp(deps: ServerDeps): Promise<GatehouseApp> {
     if (request.url.startsWith('/api/v1')) reply.header('cache-control', 'no-store');
   });
   registerErrorHandler(app, deps.logger);
+  registerFiniteNumberCheck(app);
   await registerSecurityHeaders(app);
   await app.register(fastifyCookie);
   const audit = createRequestAuditor(deps.audit, deps.logger);

@@ -13,6 +13,9 @@ describe('robust REST inputs', () => {
   after(() => server.close());
 
   for (const query of [
+    'offset=Infinity',
+    'limit=Infinity',
+    'offset=-Infinity',
     'offset=1e30',
     'offset=-1',
     'offset=abc',
@@ -40,6 +43,17 @@ describe('robust REST inputs', () => {
     assert.equal(response.statusCode, 413);
     assert.equal(response.json().error.code, 'REQUEST_TOO_LARGE');
     assert.equal(typeof response.json().error.details.maxBytes, 'number');
+  });
+
+  test('a JSON number that overflows to Infinity is refused (found by the REST fuzzer)', async () => {
+    const response = await server.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/connections/entra-test',
+      headers: { ...admin.headers, 'content-type': 'application/json' },
+      payload: '{"expectedVersion":1e999,"set":[]}',
+    });
+    assert.equal(response.statusCode, 400, response.body);
+    assert.equal(response.json().error.code, 'REQUEST_INVALID');
   });
 
   test('a huge expectedVersion is refused, not a store error', async () => {
