@@ -26,6 +26,7 @@ import { createAuditLogRepository } from './store/audit-log-repository.js';
 import { createDirectoryRepository } from './store/directory-repository.js';
 import { createKyselyConnectionRepository } from './store/kysely-connection-repository.js';
 import { createKyselyMetaStore } from './store/kysely-meta-store.js';
+import { createLoginThrottleRepository } from './store/login-throttle-repository.js';
 import { type OpenedDatabase, openDatabase } from './store/open-database.js';
 import { createSyncRepository } from './store/sync-repository.js';
 import { createLocalLeaseOwner } from './sync/local-lease-owner.js';
@@ -49,6 +50,8 @@ export interface GatehouseOptions {
   allowedEndpointHosts?: readonly string[];
   /** `auto` applies pending migrations, `check` refuses an old schema; default auto on SQLite, check on PostgreSQL. */
   migrations?: 'auto' | 'check';
+  /** Absolute lifetime of a login session (GATEHOUSE_SESSION_MAX_HOURS; default 24 hours). */
+  sessionMaxLifetimeMs?: number;
 }
 
 /** One wired gatehouse: every service over one store. Areas add their services here. */
@@ -131,7 +134,12 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       clock,
       logger: logger.child({ component: 'doctor' }),
     });
-    const accounts = createAccountService({ repository: new SqlAccountRepository(store.db), clock });
+    const accounts = createAccountService({
+      repository: new SqlAccountRepository(store.db),
+      loginThrottleStore: createLoginThrottleRepository(store.db),
+      ...(options.sessionMaxLifetimeMs ? { sessionMaxLifetimeMs: options.sessionMaxLifetimeMs } : {}),
+      clock,
+    });
     const syncStore = createSyncRepository(store.db);
     const directoryStore = createDirectoryRepository(store.db);
     const directory = new DirectoryService({

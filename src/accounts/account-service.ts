@@ -2,24 +2,37 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import { AppError } from '../core/errors.js';
 import type { Account, ApiToken, Principal, Session, StoredAccount } from './account.js';
-import { LoginRateLimiter } from './login-rate-limiter.js';
+import { createLoginThrottle, type LoginThrottleStore, type ThrottleScope } from './login-throttle.js';
 import { generateOpaqueToken, hashOpaqueToken } from './opaque-token.js';
 import { hashPassword, needsRehash, type PasswordHashParams, verifyPassword } from './password-hasher.js';
 import type { AccountRepository } from './ports.js';
-import type { Role } from './roles.js';
+import { type Role, roleAllows } from './roles.js';
 
 export interface AccountServiceOptions {
   repository: AccountRepository;
   clock: Clock;
   /** Idle session lifetime, extended on use (default 12 hours). */
   sessionTtlMs?: number;
+  /** Absolute session lifetime from login, however active the session is (default 24 hours). */
+  sessionMaxLifetimeMs?: number;
   /** Lifetime of the one-time setup link printed on first start (default 1 hour). */
   setupTtlMs?: number;
   /** scrypt parameters; tests lower the cost. */
   passwordParams?: PasswordHashParams;
-  /** Failed logins allowed per user name or address per 15 minutes (default 5). */
+  /** Login attempts allowed per user name and per (user name, address) before the backoff starts (default 5). */
   maxLoginFailures?: number;
+  /** Where the login throttle keeps its counters: the store (shared by instances); default in memory. */
+  loginThrottleStore?: LoginThrottleStore;
+  /** Checks a password against a stored hash (default: the scrypt hasher); tests count the calls. */
+  verifyPassword?: (password: string, stored: string) => Promise<boolean>;
 }
+
+/** Told when a login attempt is refused by the throttle; `firstInWindow` is true once per key and block. */
+export type LoginThrottledListener = (event: {
+  scope: ThrottleScope;
+  retryAfterSeconds: number;
+  firstInWindow: boolean;
+}) => void;
 
 export interface LoginResult {
   account: Account;
@@ -36,6 +49,7 @@ export interface CreatedApiToken {
 }
 
 export const MIN_PASSWORD_LENGTH = 12;
+export const DEFAULT_SESSION_MAX_LIFETIME_MS = 24 * 3_600_000;
 const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._@-]{0,63}$/;
 const SESSION_PREFIX = 'ghs_';
 const API_TOKEN_PREFIX = 'gha_';
@@ -63,7 +77,13 @@ function checkPassword(password: string): void {
 export function createAccountService(options: AccountServiceOptions) {
   const { repository: repo, clock } = options;
   const sessionTtlMs = options.sessionTtlMs ?? 12 * 3_600_000;
-  const limiter = new LoginRateLimiter({ clock, maxFailures: options.maxLoginFailures ?? 5 });
+  const sessionMaxMs = Math.max(60_000, options.sessionMaxLifetimeMs ?? DEFAULT_SESSION_MAX_LIFETIME_MS);
+  const throttle = createLoginThrottle({
+    clock,
+    ...(options.loginThrottleStore ? { store: options.loginThrottleStore } : {}),
+    maxFailures: options.maxLoginFailures ?? 5,
+  });
+  const verify = options.verifyPassword ?? verifyPassword;
   // Verifying against a dummy hash when the user does not exist keeps "no such user" as slow as "wrong password".
   const dummyHash = hashPassword('gatehouse-dummy-password', options.passwordParams);
   // lastUsedAt is written at most once a minute per token, so API calls do not each pay for a write.
@@ -90,7 +110,7 @@ export function createAccountService(options: AccountServiceOptions) {
       accountId: account.id,
       csrfToken: generateOpaqueToken(''),
       createdAt: now,
-      expiresAt: new Date(now.getTime() + sessionTtlMs),
+      expiresAt: new Date(now.getTime() + Math.min(sessionTtlMs, sessionMaxMs)),
       ...(ip ? { ip } : {}),
     };
     await repo.insertSession(session);
@@ -162,20 +182,23 @@ export function createAccountService(options: AccountServiceOptions) {
     },
 
     /** Checks the password; throws AUTH_RATE_LIMITED or AUTH_INVALID_CREDENTIALS (never says which part was wrong). */
-    async login(input: { username: string; password: string; ip?: string }): Promise<LoginResult> {
+    async login(input: {
+      username: string;
+      password: string;
+      ip?: string;
+      onThrottled?: LoginThrottledListener;
+    }): Promise<LoginResult> {
       const username = input.username.trim().toLowerCase();
-      const keys = [`user:${username}`, ...(input.ip ? [`ip:${input.ip}`] : [])];
-      const retryAfter = Math.max(...keys.map((key) => limiter.retryAfterSeconds(key)));
-      if (retryAfter > 0) {
-        throw new AppError('AUTH_RATE_LIMITED', { details: { retryAfterSeconds: retryAfter } });
+      // Counted before the password is checked, so concurrent attempts cannot all slip through (finding 2).
+      const decision = await throttle.reserve(username, input.ip);
+      if (!decision.allowed) {
+        input.onThrottled?.(decision);
+        throw new AppError('AUTH_RATE_LIMITED', { details: { retryAfterSeconds: decision.retryAfterSeconds } });
       }
       const account = USERNAME_PATTERN.test(username) ? await repo.findAccountByUsername(username) : undefined;
-      const valid = await verifyPassword(input.password, account?.passwordHash ?? (await dummyHash));
-      if (!account || !valid || account.disabled) {
-        for (const key of keys) limiter.recordFailure(key);
-        throw new AppError('AUTH_INVALID_CREDENTIALS');
-      }
-      for (const key of keys) limiter.reset(key);
+      const valid = await verify(input.password, account?.passwordHash ?? (await dummyHash));
+      if (!account || !valid || account.disabled) throw new AppError('AUTH_INVALID_CREDENTIALS');
+      await throttle.succeeded(username, input.ip);
       await upgradePasswordHash(account, input.password);
       return startSession(account, input.ip);
     },
@@ -188,7 +211,8 @@ export function createAccountService(options: AccountServiceOptions) {
       const session = await repo.findSession(tokenHash);
       if (!session) return undefined;
       const now = clock.nowMs();
-      if (session.expiresAt.getTime() <= now) {
+      const endsAt = session.createdAt.getTime() + sessionMaxMs;
+      if (session.expiresAt.getTime() <= now || endsAt <= now) {
         await repo.deleteSession(tokenHash);
         return undefined;
       }
@@ -196,8 +220,10 @@ export function createAccountService(options: AccountServiceOptions) {
       if (!account || account.disabled) return undefined;
       // Extend at most once a minute, so reads do not write on every request.
       let renewedUntil: Date | undefined;
-      if (session.expiresAt.getTime() - now < sessionTtlMs - 60_000) {
-        renewedUntil = new Date(now + sessionTtlMs);
+      const until = Math.min(now + sessionTtlMs, endsAt);
+      if (session.expiresAt.getTime() - now < sessionTtlMs - 60_000 && until > session.expiresAt.getTime()) {
+        // Never past the absolute lifetime: an active session still ends sessionMaxMs after its login.
+        renewedUntil = new Date(until);
         await repo.extendSession(tokenHash, renewedUntil);
       }
       const principal: Principal = { kind: 'account', id: account.id, name: account.username, role: account.role };
@@ -208,7 +234,14 @@ export function createAccountService(options: AccountServiceOptions) {
       await repo.deleteSession(hashOpaqueToken(sessionToken));
     },
 
-    async createApiToken(input: { name: string; role: Role; expiresAt?: Date; createdBy: string }) {
+    async createApiToken(input: {
+      name: string;
+      role: Role;
+      expiresAt?: Date;
+      createdBy: string;
+      /** Who asks: an account owns the token; a token passes on its own owner. Absent = the command line. */
+      creator?: Principal;
+    }) {
       const name = input.name.trim();
       if (name.length === 0 || name.length > 100) {
         throw new AppError('REQUEST_INVALID', { message: 'A token name is 1 to 100 characters.' });
@@ -216,6 +249,12 @@ export function createAccountService(options: AccountServiceOptions) {
       if (input.expiresAt && input.expiresAt.getTime() <= clock.nowMs()) {
         throw new AppError('REQUEST_INVALID', { message: 'The token expiry must be in the future.' });
       }
+      const ownerAccountId =
+        input.creator?.kind === 'account'
+          ? input.creator.id
+          : input.creator?.kind === 'token'
+            ? (await repo.findApiTokenById(input.creator.id))?.ownerAccountId
+            : undefined;
       const token = generateOpaqueToken(API_TOKEN_PREFIX);
       const apiToken: ApiToken = {
         id: randomUUID(),
@@ -225,6 +264,7 @@ export function createAccountService(options: AccountServiceOptions) {
         createdBy: input.createdBy,
         createdAt: clock.now(),
         ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
+        ...(ownerAccountId ? { ownerAccountId } : {}),
       };
       await repo.insertApiToken(apiToken, hashOpaqueToken(token));
       return { apiToken, token } satisfies CreatedApiToken;
@@ -234,6 +274,14 @@ export function createAccountService(options: AccountServiceOptions) {
     async authenticateApiToken(token: string): Promise<Principal | undefined> {
       const apiToken = await repo.findApiTokenByHash(hashOpaqueToken(token));
       if (!apiToken || apiToken.revokedAt) return undefined;
+      // A token lives no longer than its account: refused while the owner is disabled (or gone), and never above
+      // the owner's current role.
+      let role = apiToken.role;
+      if (apiToken.ownerAccountId) {
+        const owner = await repo.findAccountById(apiToken.ownerAccountId);
+        if (!owner || owner.disabled) return undefined;
+        if (!roleAllows(owner.role, role)) role = owner.role;
+      }
       const now = clock.now();
       if (apiToken.expiresAt && apiToken.expiresAt.getTime() <= now.getTime()) {
         throw new AppError('AUTH_TOKEN_EXPIRED', { details: { tokenId: apiToken.id, name: apiToken.name } });
@@ -242,7 +290,7 @@ export function createAccountService(options: AccountServiceOptions) {
         tokenUseWritten.set(apiToken.id, now.getTime());
         await repo.markApiTokenUsed(apiToken.id, now);
       }
-      return { kind: 'token', id: apiToken.id, name: `token:${apiToken.name}`, role: apiToken.role };
+      return { kind: 'token', id: apiToken.id, name: `token:${apiToken.name}`, role };
     },
 
     async listApiTokens(): Promise<ApiToken[]> {

@@ -39,6 +39,8 @@ export interface ApiToken {
   readonly expiresAt?: Date;
   readonly lastUsedAt?: Date;
   readonly revokedAt?: Date;
+  /** The account that created it: the token is refused while that account is disabled, deleted with it. */
+  readonly ownerAccountId?: string;
 }
 
 /** Who is calling: a person through a session, or a machine through an API token. */

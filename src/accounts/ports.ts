@@ -16,6 +16,7 @@ export interface AccountRepository {
   findAccountByUsername(username: string): Promise<StoredAccount | undefined>;
   listAccounts(): Promise<Account[]>;
   updateAccount(id: string, patch: AccountPatch): Promise<void>;
+  /** Deletes the account with its sessions and the API tokens it owns, in one transaction. */
   deleteAccount(id: string): Promise<void>;
   countActiveAdmins(): Promise<number>;
 
@@ -27,6 +28,7 @@ export interface AccountRepository {
 
   insertApiToken(token: ApiToken, tokenHash: string): Promise<void>;
   findApiTokenByHash(tokenHash: string): Promise<ApiToken | undefined>;
+  findApiTokenById(id: string): Promise<ApiToken | undefined>;
   listApiTokens(): Promise<ApiToken[]>;
   markApiTokenUsed(id: string, at: Date): Promise<void>;
   /** Returns false when no such token exists. */

@@ -7,6 +7,7 @@ import { createLogger, isLogFormat, type LogFormat } from '../logging/create-log
 import { type Gatehouse, openGatehouse } from '../main.js';
 import type { CliIo } from './cli-io.js';
 import { createOutput, type Output } from './output.js';
+import { shownValue } from './shown-value.js';
 
 /** Options of a CLI run that tests may inject (the process entry passes none). */
 export interface CliRunOptions {
@@ -29,7 +30,7 @@ function logFormatOf(io: CliIo, globals: GlobalOptions): LogFormat {
   if (asked) {
     if (isLogFormat(asked)) return asked;
     throw new AppError('USAGE_ERROR', {
-      message: `The log format '${asked}' is not pretty or json.`,
+      message: `The log format ${shownValue(asked)} is not pretty or json.`,
       hint: 'Use --log-format pretty or --log-format json (or GATEHOUSE_LOG_FORMAT).',
     });
   }
@@ -88,9 +89,10 @@ export function createCliContext(io: CliIo, runOptions: CliRunOptions, argv: rea
     resolvePath: (path) => resolve(io.cwd, path),
     gatehouse() {
       if (!opened) {
-        const { dataDir, databaseUrl, databaseSchema, masterKey, allowedEndpointHosts } = config();
+        const { dataDir, databaseUrl, databaseSchema, masterKey, allowedEndpointHosts, sessionMaxHours } = config();
         const logger = getLogger();
         const clock = runOptions.clock ? { clock: runOptions.clock } : {};
+        const sessionMax = sessionMaxHours ? { sessionMaxLifetimeMs: sessionMaxHours * 3_600_000 } : {};
         opened = openGatehouse({
           dataDir,
           databaseUrl,
@@ -99,6 +101,7 @@ export function createCliContext(io: CliIo, runOptions: CliRunOptions, argv: rea
           allowedEndpointHosts,
           logger,
           ...clock,
+          ...sessionMax,
         });
       }
       return opened;

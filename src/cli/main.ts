@@ -4,6 +4,7 @@ import { type CliRunOptions, createCliContext } from './cli-context.js';
 import type { CliIo } from './cli-io.js';
 import { printError } from './output.js';
 import { createProgram } from './program.js';
+import { withShownValues } from './shown-value.js';
 
 export type { CliIo } from './cli-io.js';
 
@@ -30,7 +31,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliRun
         io,
         json(),
         new AppError('USAGE_ERROR', {
-          message: error.message.replace(/^error: /, ''),
+          message: withShownValues(error.message.replace(/^error: /, '')),
           details: { commanderCode: error.code },
         }),
       );

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { ParameterInput } from '../connections/normalize-parameters.js';
-import { AppError } from '../core/errors.js';
+import { AppError, isAppError } from '../core/errors.js';
+import { MAX_PARAMETER_FILE_BYTES, readBoundedFile } from './read-bounded.js';
+import { shownPath, shownValue } from './shown-value.js';
 
 /** Commander collector for repeatable options. */
 export function collect(value: string, previous: string[] = []): string[] {
@@ -11,8 +12,12 @@ export function collect(value: string, previous: string[] = []): string[] {
 export function parseParamOption(text: string): ParameterInput {
   const at = text.indexOf('=');
   if (at <= 0) {
+    // Never echoed: a mistyped `--param "=<secret>"` or `--param <secret>` holds the secret itself.
     throw new AppError('USAGE_ERROR', {
-      message: `--param '${text.includes('=') ? text : `${text.slice(0, 40)}`}' is not KEY=VALUE.`,
+      message:
+        at === 0
+          ? 'A --param has no key before its "=" (the value is not shown).'
+          : `A --param (${text.length} characters, not shown) has no "=": it is not KEY=VALUE.`,
       hint: 'Write each parameter as --param KEY=VALUE, e.g. --param TenantID=contoso.onmicrosoft.com.',
     });
   }
@@ -23,10 +28,11 @@ export function parseParamOption(text: string): ParameterInput {
 export function parseParamFileOption(text: string, resolvePath: (p: string) => string): ParameterInput {
   const { key, value: path } = parseParamOption(text);
   try {
-    return { key, value: readFileSync(resolvePath(path), 'utf8') };
+    return { key, value: readBoundedFile(resolvePath(path), MAX_PARAMETER_FILE_BYTES, `--param-file ${key}`) };
   } catch (cause) {
+    if (isAppError(cause)) throw cause;
     throw new AppError('USAGE_ERROR', {
-      message: `Cannot read --param-file ${key}=${path}.`,
+      message: `Cannot read --param-file ${shownValue(key)}=${shownPath(path)}.`,
       cause,
       hint: 'Check the path.',
     });
@@ -36,10 +42,11 @@ export function parseParamFileOption(text: string, resolvePath: (p: string) => s
 export function readPassphraseFile(path: string, resolvePath: (p: string) => string): string {
   let text: string;
   try {
-    text = readFileSync(resolvePath(path), 'utf8');
+    text = readBoundedFile(resolvePath(path), MAX_PARAMETER_FILE_BYTES, 'The passphrase file');
   } catch (cause) {
+    if (isAppError(cause)) throw cause;
     throw new AppError('USAGE_ERROR', {
-      message: `Cannot read the passphrase file ${path}.`,
+      message: `Cannot read the passphrase file ${shownPath(path)}.`,
       cause,
       hint: 'Check the path.',
     });

@@ -18,6 +18,8 @@ export interface Config {
   readonly allowedEndpointHosts: readonly string[];
   /** GATEHOUSE_LOG_LEVEL (default `warn` for the CLI, `info` for the server). */
   readonly logLevel: LogLevel;
+  /** GATEHOUSE_SESSION_MAX_HOURS: absolute lifetime of a login session (default 24, 1 to 720). */
+  readonly sessionMaxHours?: number;
 }
 
 export interface ReadConfigOptions {
@@ -59,7 +61,19 @@ export function readConfig(options: ReadConfigOptions): Config {
       details: { variable: 'GATEHOUSE_LOG_LEVEL' },
     });
   }
+  const sessionMaxText = nonEmpty(env.GATEHOUSE_SESSION_MAX_HOURS);
+  const sessionMaxHours = sessionMaxText === undefined ? undefined : Number(sessionMaxText);
+  if (
+    sessionMaxHours !== undefined &&
+    !(Number.isInteger(sessionMaxHours) && sessionMaxHours >= 1 && sessionMaxHours <= 720)
+  ) {
+    throw new AppError('CONFIG_INVALID', {
+      message: 'GATEHOUSE_SESSION_MAX_HOURS must be a whole number of hours from 1 to 720.',
+      details: { variable: 'GATEHOUSE_SESSION_MAX_HOURS' },
+    });
+  }
   return Object.freeze({
+    ...(sessionMaxHours === undefined ? {} : { sessionMaxHours }),
     dataDir,
     databaseUrl,
     databaseSchema,

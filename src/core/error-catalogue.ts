@@ -683,6 +683,25 @@ export const ERROR_CATALOGUE = {
     hint: 'List the tokens to see their ids.',
     uiHint: 'The Accounts & tokens page lists the tokens.',
   },
+  HOST_NOT_ALLOWED: {
+    status: 421,
+    exit: 2,
+    message: 'This server does not answer to that host name.',
+    hint: 'Use the address the server was started for, or start it with `--allowed-hosts NAME` (comma separated).',
+    uiHint: 'Open the console at the address the administrator configured (the server refuses other host names).',
+  },
+  REQUEST_TOO_LARGE: {
+    status: 413,
+    exit: 2,
+    message: 'The request body is larger than the server accepts.',
+    hint: 'Send a smaller body: details.maxBytes is the limit.',
+  },
+  FILE_TOO_LARGE: {
+    status: 413,
+    exit: 2,
+    message: 'The file is larger than gatehouse reads.',
+    hint: 'Point the option at the right file: parameter and passphrase files are at most 1 MiB, exports and inputs 8 MiB.',
+  },
   REQUEST_INVALID: {
     status: 400,
     exit: 2,

@@ -1,15 +1,6 @@
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateDir, restrictFile } from '../core/private-files.js';
 import { encodeMasterKey, generateMasterKey, type MasterKey, parseMasterKey } from './master-key.js';
 
 export const MASTER_KEY_FILE = 'master.key';
@@ -49,8 +40,10 @@ export function loadKeyMaterial(options: { dataDir: string; envKey?: string }): 
   if (options.envKey !== undefined && options.envKey !== '') {
     return { current: parseMasterKey(options.envKey, 'GATEHOUSE_MASTER_KEY'), source: 'env', created: false };
   }
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(options.dataDir);
   const path = join(options.dataDir, MASTER_KEY_FILE);
+  // A key file written by hand or restored from a backup may be wider than 0600: narrow it before reading it.
+  restrictFile(path);
   const nextPath = join(options.dataDir, NEXT_MASTER_KEY_FILE);
   const next = existsSync(nextPath) ? readKeyFile(nextPath) : undefined;
   if (existsSync(path)) return { current: readKeyFile(path), next, source: 'file', created: false };

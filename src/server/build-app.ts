@@ -8,9 +8,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { AppError } from '../core/errors.js';
 import { API_DESCRIPTION, API_DOCS_THEME } from './api-docs-theme.js';
 import { registerAuthHook } from './auth-hook.js';
-import { registerErrorHandler, sendError } from './error-handler.js';
+import { BODY_LIMIT_BYTES, registerErrorHandler, sendError } from './error-handler.js';
 import { registerMetrics } from './metrics.js';
+import { fastifyTrustProxy, hostAllowlist, registerHostCheck } from './network-trust.js';
 import { createRequestAuditor } from './request-audit.js';
+import { registerRequestValueCheck } from './request-values.js';
 import { defaultAccess, type RouteEntry } from './route-roles.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { actionRoutes } from './routes/action-routes.js';
@@ -59,6 +61,8 @@ async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        // Helmet's default also allows any https: font; the UI serves its own (issue 12, finding 13).
+        fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
@@ -68,7 +72,7 @@ async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
       },
     },
     frameguard: { action: 'deny' },
-    // HSTS only makes sense behind https; the embedded default listens on plain http on loopback.
+    // HSTS only makes sense over https: set per request below (the embedded default is plain http on loopback).
     strictTransportSecurity: false,
   });
 }
@@ -109,16 +113,27 @@ export async function buildApp(deps: ServerDeps): Promise<GatehouseApp> {
   const app = Fastify({
     logger: false,
     genReqId: () => randomUUID(),
-    trustProxy: deps.trustProxy ?? false,
-    bodyLimit: 2 * 1024 * 1024,
+    trustProxy: fastifyTrustProxy(deps.trustProxy),
+    bodyLimit: BODY_LIMIT_BYTES,
   }).withTypeProvider<TypeBoxTypeProvider>();
   const table: RouteEntry[] = [];
   trackRoutes(app, table);
+  registerHostCheck(
+    app,
+    hostAllowlist({
+      ...(deps.allowedHosts ? { allowedHosts: deps.allowedHosts } : {}),
+      ...(deps.bindHost ? { bindHost: deps.bindHost } : {}),
+      ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
+    }),
+  );
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Served over https (directly or through a trusted proxy): browsers must not fall back to http.
+    if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     if (request.url.startsWith('/api/v1')) reply.header('cache-control', 'no-store');
   });
   registerErrorHandler(app, deps.logger);
+  registerRequestValueCheck(app);
   await registerSecurityHeaders(app);
   await app.register(fastifyCookie);
   const audit = createRequestAuditor(deps.audit, deps.logger);

@@ -2,6 +2,7 @@ import { ConsentService } from '../consent/consent-service.js';
 import type { Gatehouse } from '../main.js';
 import { createConsentRequestRepository } from '../store/consent-request-repository.js';
 import { createDirectoryRepository } from '../store/directory-repository.js';
+import type { TrustProxy } from './network-trust.js';
 import { consentRedirectUri } from './public-url.js';
 import type { ServerDeps } from './server-deps.js';
 import { trackSyncTotals } from './sync-totals.js';
@@ -9,7 +10,9 @@ import { trackSyncTotals } from './sync-totals.js';
 export interface ServerOptions {
   /** Directory of the built UI; default: none (API only). */
   webRoot?: string;
-  trustProxy?: boolean;
+  trustProxy?: TrustProxy | boolean;
+  allowedHosts?: readonly string[];
+  bindHost?: string;
   /** `serve --public-url` (already validated): admin-consent redirects come back to `{publicUrl}/consent/callback`. */
   publicUrl?: string;
 }
@@ -67,5 +70,7 @@ export function createServerDeps(gatehouse: Gatehouse, options: ServerOptions = 
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    ...(options.bindHost ? { bindHost: options.bindHost } : {}),
   };
 }

@@ -3,6 +3,9 @@ import { AppError, isAppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { classifyStoreFailure } from '../core/store-failure.js';
 
+/** The largest request body the server reads (Fastify's bodyLimit). */
+export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
 /** The one error body of the REST API: `{"error":{"code","message","hint","requestId","details"}}`. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError) {
   const body = { error: { ...error.toApiJSON(), requestId: request.id } };
@@ -32,6 +35,9 @@ export function toHttpError(error: unknown): AppError {
         })),
       },
     });
+  }
+  if (isFastifyError(error) && error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return new AppError('REQUEST_TOO_LARGE', { details: { maxBytes: BODY_LIMIT_BYTES } });
   }
   if (isFastifyError(error) && (error.statusCode ?? 500) < 500) {
     return new AppError('REQUEST_INVALID', { message: error.message, details: { reason: error.code } });

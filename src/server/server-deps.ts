@@ -4,6 +4,7 @@ import type { AuditLog } from '../audit/ports.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { MetricSources } from './metrics.js';
+import type { TrustProxy } from './network-trust.js';
 import type { RequestAuditor } from './request-audit.js';
 import type { ServerServices } from './server-services.js';
 
@@ -19,8 +20,16 @@ export interface ServerDeps {
   metrics?: MetricSources;
   /** Directory of the built web UI (dist/web); unset or missing = API only. */
   webRoot?: string;
-  /** Trust X-Forwarded-* (behind a reverse proxy that terminates https), so cookies get `Secure`. Default false. */
-  trustProxy?: boolean;
+  /**
+   * Trust X-Forwarded-* from these proxies (behind a reverse proxy that terminates https), so cookies get `Secure`
+   * and the client address is the real one: a hop count or addresses/CIDRs (`--trust-proxy`). `true` = loopback only.
+   * Default false.
+   */
+  trustProxy?: TrustProxy | boolean;
+  /** Host names the server answers to (`--allowed-hosts`); default the bound address, the public URL and loopback. */
+  allowedHosts?: readonly string[];
+  /** The address the server listens on (joins the default Host allowlist). */
+  bindHost?: string;
   /** `serve --public-url`: where browsers reach this server (admin-consent redirects come back to it). */
   publicUrl?: string;
 }

@@ -4,6 +4,7 @@ import type { JobTimings } from '../jobs/pg-boss-work-queue.js';
 import type { Gatehouse } from '../main.js';
 import { buildApp, type GatehouseApp } from './build-app.js';
 import { createServerDeps } from './create-server-deps.js';
+import type { TrustProxy } from './network-trust.js';
 import { createSyncScheduler } from './sync-scheduler.js';
 
 export interface StartServerOptions {
@@ -16,7 +17,10 @@ export interface StartServerOptions {
   /** For the PostgreSQL work queue (several instances share scheduled syncs). */
   databaseUrl?: string;
   databaseSchema?: string;
-  trustProxy?: boolean;
+  /** `--trust-proxy` (parsed by parseTrustProxy); `true` = loopback only. */
+  trustProxy?: TrustProxy | boolean;
+  /** `--allowed-hosts`; default the bound address, the public URL's host and loopback. */
+  allowedHosts?: readonly string[];
   /** How often the scheduler looks for due syncs (default 30 s). */
   schedulerTickMs?: number;
   /** Job-queue timings (GATEHOUSE_JOB_* variables); defaults suit production. */
@@ -60,7 +64,9 @@ export async function startServer(gatehouse: Gatehouse, options: StartServerOpti
   try {
     const deps = createServerDeps(gatehouse, {
       webRoot: options.webRoot ?? defaultWebRoot(),
-      ...(options.trustProxy ? { trustProxy: true } : {}),
+      ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+      ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+      bindHost: options.host ?? '127.0.0.1',
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     });
     const app = await buildApp(deps);

@@ -41,6 +41,7 @@ function toApiToken(row: Selectable<ApiTokensTable>): ApiToken {
     ...(expiresAt ? { expiresAt } : {}),
     ...(lastUsedAt ? { lastUsedAt } : {}),
     ...(revokedAt ? { revokedAt } : {}),
+    ...(row.owner_account_id ? { ownerAccountId: row.owner_account_id } : {}),
   };
 }
 
@@ -92,8 +93,13 @@ export class SqlAccountRepository implements AccountRepository {
     await this.db.updateTable('accounts').set(values).where('id', '=', id).execute();
   }
 
+  /** The account, its sessions and its API tokens, in one transaction: no token outlives its account. */
   async deleteAccount(id: string): Promise<void> {
-    await this.db.deleteFrom('accounts').where('id', '=', id).execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('api_tokens').where('owner_account_id', '=', id).execute();
+      await trx.deleteFrom('account_sessions').where('account_id', '=', id).execute();
+      await trx.deleteFrom('accounts').where('id', '=', id).execute();
+    });
   }
 
   async countActiveAdmins(): Promise<number> {
@@ -167,6 +173,7 @@ export class SqlAccountRepository implements AccountRepository {
         expires_at: token.expiresAt?.toISOString() ?? null,
         last_used_at: null,
         revoked_at: null,
+        owner_account_id: token.ownerAccountId ?? null,
       })
       .execute();
   }
@@ -177,6 +184,11 @@ export class SqlAccountRepository implements AccountRepository {
       .selectAll()
       .where('token_hash', '=', tokenHash)
       .executeTakeFirst();
+    return row && toApiToken(row);
+  }
+
+  async findApiTokenById(id: string): Promise<ApiToken | undefined> {
+    const row = await this.db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toApiToken(row);
   }
 

@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { AppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { ensurePrivateDir, ensurePrivateFile, restrictFile } from '../core/private-files.js';
 import { classifyStoreFailure } from '../core/store-failure.js';
 import type { Engine } from './engine.js';
 import { assertSchemaCurrent, migrateToLatest } from './migrator.js';
@@ -42,8 +42,12 @@ export const SQLITE_FILE = 'gatehouse.db';
 
 function openSqliteFile(dataDir: string): SqliteDatabase.Database {
   try {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    return new SqliteDatabase(join(dataDir, SQLITE_FILE));
+    ensurePrivateDir(dataDir);
+    const path = join(dataDir, SQLITE_FILE);
+    // 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode.
+    ensurePrivateFile(path);
+    for (const suffix of ['-wal', '-shm', '-journal']) restrictFile(`${path}${suffix}`);
+    return new SqliteDatabase(path);
   } catch (cause) {
     const code = (cause as { code?: unknown }).code;
     throw new AppError('STORE_UNAVAILABLE', {

@@ -8,6 +8,7 @@ import type {
   DirectoryUsersTable,
   DirectoryVersionsTable,
 } from './schema/directory.js';
+import type { LoginThrottleTable } from './schema/login-throttle.js';
 import type { MetaTable } from './schema/meta.js';
 import type { SyncPendingRemovalsTable, SyncRunsTable, SyncStateTable } from './schema/sync.js';
 
@@ -36,4 +37,5 @@ export interface Database {
   setup_tokens: SetupTokensTable;
   audit_log: AuditLogTable;
   consent_requests: ConsentRequestsTable;
+  login_throttle: LoginThrottleTable;
 }

@@ -4,8 +4,9 @@ import { type Clock, systemClock } from '../../src/core/clock.js';
 import type { Logger } from '../../src/core/logger.js';
 import type { EmulatorOptions } from '../../src/emulator/index.js';
 import { buildApp, type GatehouseApp } from '../../src/server/build-app.js';
-import { createServerDeps } from '../../src/server/create-server-deps.js';
+import { createServerDeps, type ServerOptions } from '../../src/server/create-server-deps.js';
 import { SqlAccountRepository } from '../../src/store/account-repository.js';
+import { createLoginThrottleRepository } from '../../src/store/login-throttle-repository.js';
 import { type GatehouseFixture, startGatehouseFixture } from '../support/gatehouse-fixture.js';
 
 /** Cheap scrypt for tests (the real cost is exercised by the password hasher's own test). */
@@ -45,10 +46,16 @@ export async function startTestServer(
   options: {
     clock?: Clock;
     maxLoginFailures?: number;
+    /** Replaces the password check (tests count the real verifications). */
+    verifyPassword?: (password: string, stored: string) => Promise<boolean>;
     webRoot?: string;
     publicUrl?: string;
     logger?: Logger;
     emulator?: EmulatorOptions;
+    /** More server options (trust proxy, allowed hosts, bound address). */
+    server?: Pick<ServerOptions, 'trustProxy' | 'allowedHosts' | 'bindHost'>;
+    /** Absolute session lifetime of the accounts service. */
+    sessionMaxLifetimeMs?: number;
   } = {},
 ): Promise<TestServer> {
   const clock = options.clock ?? systemClock;
@@ -61,12 +68,16 @@ export async function startTestServer(
     repository: new SqlAccountRepository(fixture.gatehouse.store.db),
     clock,
     passwordParams: TEST_PASSWORD_PARAMS,
+    loginThrottleStore: createLoginThrottleRepository(fixture.gatehouse.store.db),
     ...(options.maxLoginFailures ? { maxLoginFailures: options.maxLoginFailures } : {}),
+    ...(options.verifyPassword ? { verifyPassword: options.verifyPassword } : {}),
+    ...(options.sessionMaxLifetimeMs ? { sessionMaxLifetimeMs: options.sessionMaxLifetimeMs } : {}),
   });
   for (const role of ['admin', 'operator', 'viewer'] as const) {
     await accounts.createAccount({ username: role, password: PASSWORD, role });
   }
   const deps = createServerDeps(fixture.gatehouse, {
+    ...options.server,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
   });

@@ -5,10 +5,13 @@ import { isRole, type Role } from '../../accounts/roles.js';
 import { AppError } from '../../core/errors.js';
 import type { CliContext } from '../cli-context.js';
 import { formatTable } from '../output.js';
+import { shownValue } from '../shown-value.js';
 
 function parseRole(text: string): Role {
   if (!isRole(text))
-    throw new AppError('USAGE_ERROR', { message: `--role must be admin, operator or viewer, not '${text}'.` });
+    throw new AppError('USAGE_ERROR', {
+      message: `--role must be admin, operator or viewer, not ${shownValue(text)}.`,
+    });
   return text;
 }
 
@@ -39,7 +42,7 @@ function registerTokenCommands(group: Command, ctx: CliContext): void {
     .action(async (options: { name: string; role: string; expires?: string }) => {
       const expiresAt = options.expires ? new Date(options.expires) : undefined;
       if (expiresAt && Number.isNaN(expiresAt.getTime())) {
-        throw new AppError('USAGE_ERROR', { message: `--expires '${options.expires}' is not a date.` });
+        throw new AppError('USAGE_ERROR', { message: `--expires ${shownValue(options.expires ?? '')} is not a date.` });
       }
       const gatehouse = await ctx.gatehouse();
       const created = await gatehouse.accounts.createApiToken({

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Actor } from '../../actions/action-service.js';
 import { describeSets } from '../../actions/permissions.js';
-import { AppError } from '../../core/errors.js';
+import { AppError, isAppError } from '../../core/errors.js';
 import type { CliContext } from '../cli-context.js';
 import { formatTable } from '../output.js';
+import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile, readBoundedStream } from '../read-bounded.js';
+import { shownPath } from '../shown-value.js';
 
 /** The CLI's actor for the audit log: the OS user (USER/USERNAME, else the account name), or `cli`. */
 export function cliActor(ctx: CliContext): Actor {
@@ -26,7 +27,7 @@ export async function runAction(ctx: CliContext, connection: string, action: str
   return gatehouse.actions.run(connection, action, input, cliActor(ctx));
 }
 
-async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+async function _readStream(stream: NodeJS.ReadableStream): Promise<string> {
   let text = '';
   for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
   return text;
@@ -35,12 +36,22 @@ async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
 /** `--input JSON`, `--input @file.json` or `--input -` (stdin). */
 async function readInput(ctx: CliContext, value: string): Promise<unknown> {
   let text = value;
-  if (value === '-') text = await readStream(ctx.io.stdin);
-  else if (value.startsWith('@')) {
+  if (value === '-') {
+    text = await readBoundedStream(
+      ctx.io.stdin as AsyncIterable<string | Uint8Array>,
+      MAX_DOCUMENT_FILE_BYTES,
+      'stdin',
+    );
+  } else if (value.startsWith('@')) {
     try {
-      text = readFileSync(ctx.resolvePath(value.slice(1)), 'utf8');
+      text = readBoundedFile(ctx.resolvePath(value.slice(1)), MAX_DOCUMENT_FILE_BYTES, shownPath(value.slice(1)));
     } catch (cause) {
-      throw new AppError('USAGE_ERROR', { message: `Cannot read ${value.slice(1)}.`, cause, hint: 'Check the path.' });
+      if (isAppError(cause)) throw cause;
+      throw new AppError('USAGE_ERROR', {
+        message: `Cannot read ${shownPath(value.slice(1))}.`,
+        cause,
+        hint: 'Check the path.',
+      });
     }
   }
   try {

@@ -1,15 +1,16 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ChangedBy } from '../../connections/connection-service.js';
 import { exportConnection, importConnection } from '../../connections/connection-transfer.js';
 import { BUILT_IN_CONNECTION_TYPES } from '../../connections/connection-types.js';
 import { toConnectionView } from '../../connections/connection-view.js';
-import { AppError } from '../../core/errors.js';
+import { AppError, isAppError } from '../../core/errors.js';
 import { createPassphraseBox } from '../../crypto/passphrase-box.js';
 import type { CliContext } from '../cli-context.js';
 import { formatTable } from '../output.js';
 import { changeJson, changeText, connectionListText, connectionText } from '../output-connection.js';
 import { collect, parseParamFileOption, parseParamOption, readPassphraseFile } from '../parse-parameters.js';
+import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '../read-bounded.js';
+import { shownPath } from '../shown-value.js';
 import { cliActor } from './action.js';
 
 interface ParamOptions {
@@ -36,17 +37,19 @@ function withParamOptions(command: Command): Command {
     .option('--allow-guid-secret', 'accept a GUID-shaped ClientSecret (normally a pasted Secret ID)');
 }
 
-function readJsonFile(path: string): unknown {
+/** `typed` is the path as given (what messages show); `path` the resolved one. */
+function readJsonFile(path: string, typed = path): unknown {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readBoundedFile(path, MAX_DOCUMENT_FILE_BYTES, shownPath(typed));
   } catch (cause) {
-    throw new AppError('USAGE_ERROR', { message: `Cannot read ${path}.`, cause, hint: 'Check the path.' });
+    if (isAppError(cause)) throw cause;
+    throw new AppError('USAGE_ERROR', { message: `Cannot read ${shownPath(typed)}.`, cause, hint: 'Check the path.' });
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
-    throw new AppError('CONNECTION_IMPORT_INVALID', { message: `${path} is not JSON.`, cause });
+    throw new AppError('CONNECTION_IMPORT_INVALID', { message: `${shownPath(typed)} is not JSON.`, cause });
   }
 }
 
@@ -176,7 +179,7 @@ export function registerConnectionCommands(program: Command, ctx: CliContext): C
     .option('--name <name>', 'import under this name')
     .option('--passphrase-file <file>', 'passphrase of an export made with --include-secrets')
     .action(async (file: string, options: ParamOptions & { name?: string; passphraseFile?: string }) => {
-      const json = readJsonFile(ctx.resolvePath(file));
+      const json = readJsonFile(ctx.resolvePath(file), file);
       const gatehouse = await ctx.gatehouse();
       const change = await importConnection(gatehouse.connections, json, {
         name: options.name,

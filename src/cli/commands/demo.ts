@@ -8,6 +8,7 @@ import { startEmulator } from '../../emulator/index.js';
 import { type Gatehouse, openGatehouse } from '../../main.js';
 import { startServer } from '../../server/start-server.js';
 import type { CliContext } from '../cli-context.js';
+import { shownValue } from '../shown-value.js';
 import { untilInterrupted } from './serve.js';
 
 const DEMO_CONNECTION = 'MS EntraID';
@@ -15,7 +16,9 @@ const DEMO_CONNECTION = 'MS EntraID';
 function parseCount(name: string, text: string, max: number): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new AppError('USAGE_ERROR', { message: `--${name} '${text}' is not a whole number from 0 to ${max}.` });
+    throw new AppError('USAGE_ERROR', {
+      message: `--${name} ${shownValue(text)} is not a whole number from 0 to ${max}.`,
+    });
   }
   return value;
 }

@@ -9,6 +9,7 @@ import {
 } from '../../emulator/emulator-summary.js';
 import { startEmulator } from '../../emulator/index.js';
 import type { CliContext } from '../cli-context.js';
+import { shownPath, shownValue } from '../shown-value.js';
 
 interface EmulatorCliOptions {
   host: string;
@@ -28,7 +29,7 @@ function count(name: string, value: string, max: number): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > max)
     throw new AppError('USAGE_ERROR', {
-      message: `--${name} must be a whole number from 0 to ${max}, got '${value}'.`,
+      message: `--${name} must be a whole number from 0 to ${max}, got ${shownValue(String(value))}.`,
     });
   return n;
 }
@@ -36,7 +37,9 @@ function count(name: string, value: string, max: number): number {
 function rate(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || n > 1)
-    throw new AppError('USAGE_ERROR', { message: `--throttle-rate must be a fraction from 0 to 1, got '${value}'.` });
+    throw new AppError('USAGE_ERROR', {
+      message: `--throttle-rate must be a fraction from 0 to 1, got ${shownValue(String(value))}.`,
+    });
   return n;
 }
 
@@ -95,7 +98,11 @@ function tlsOption(
       try {
         return readFileSync(ctx.resolvePath(file), 'utf8');
       } catch (cause) {
-        throw new AppError('USAGE_ERROR', { message: `Cannot read ${file}.`, cause, hint: 'Check the path.' });
+        throw new AppError('USAGE_ERROR', {
+          message: `Cannot read ${shownPath(file)}.`,
+          cause,
+          hint: 'Check the path.',
+        });
       }
     };
     return { certificatePem: read(options.tlsCert), privateKeyPem: read(options.tlsKey) };

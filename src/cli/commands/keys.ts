@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { AppError } from '../../core/errors.js';
+import { AppError, isAppError } from '../../core/errors.js';
 import { parseMasterKey } from '../../crypto/master-key.js';
 import { rotateMasterKey } from '../../crypto/rotate-master-key.js';
 import type { CliContext } from '../cli-context.js';
+import { MAX_PARAMETER_FILE_BYTES, readBoundedFile } from '../read-bounded.js';
+import { shownPath } from '../shown-value.js';
 
 /** `gatehouse keys rotate`: re-encrypts every stored secret with a new master key in one transaction. */
 export function registerKeyCommands(program: Command, ctx: CliContext): Command {
@@ -38,10 +39,11 @@ export function registerKeyCommands(program: Command, ctx: CliContext): Command 
 function readNewKey(path: string) {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readBoundedFile(path, MAX_PARAMETER_FILE_BYTES, '--new-key-file');
   } catch (cause) {
+    if (isAppError(cause)) throw cause;
     throw new AppError('USAGE_ERROR', {
-      message: `Cannot read --new-key-file ${path}.`,
+      message: `Cannot read --new-key-file ${shownPath(path)}.`,
       cause,
       hint: 'Check the path.',
     });

@@ -3,6 +3,7 @@ import type { User } from '../../actions/graph-objects.js';
 import { AppError } from '../../core/errors.js';
 import type { CliContext } from '../cli-context.js';
 import { collect, parseParamOption } from '../parse-parameters.js';
+import { shownValue } from '../shown-value.js';
 import { runAction } from './action.js';
 
 /** `--property KEY=VALUE`: strings, except accountEnabled (true/false) and businessPhones (one number, or empty). */
@@ -12,7 +13,9 @@ function parseProperties(pairs: readonly string[] = []): Record<string, unknown>
     const { key, value } = parseParamOption(pair);
     if (key === 'accountEnabled') {
       if (value !== 'true' && value !== 'false') {
-        throw new AppError('USAGE_ERROR', { message: `--property accountEnabled=${value}: use true or false.` });
+        throw new AppError('USAGE_ERROR', {
+          message: `--property accountEnabled=${shownValue(value)}: use true or false.`,
+        });
       }
       properties[key] = value === 'true';
     } else if (key === 'businessPhones') properties[key] = value === '' ? [] : [value];

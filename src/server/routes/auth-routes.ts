@@ -25,6 +25,17 @@ const WhoAmI = Type.Object({
   csrfToken: Type.Optional(Type.String()),
 });
 
+/**
+ * The user name a login attempt names, as the audit log records it: attacker-chosen text, so only the characters a
+ * user name may hold, at most 64 of them (a longer or stranger one is marked, never stored whole).
+ */
+export function auditActor(username: string): string {
+  const trimmed = username.trim().toLowerCase();
+  const kept = trimmed.replace(/[^a-z0-9._@-]/g, '').slice(0, 64);
+  if (kept === trimmed && kept.length > 0) return kept;
+  return `${kept || 'invalid'}…(sanitised)`;
+}
+
 /** Login, logout, the caller's identity and the one-time first-admin setup. */
 export function authRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -33,15 +44,32 @@ export function authRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
       '/auth/login',
       { config: { access: 'public' }, schema: { tags, body: LoginBody, response: { 200: SessionReply } } },
       async (request, reply) => {
-        const username = request.body.username.trim().toLowerCase();
+        const actor = auditActor(request.body.username);
+        let throttled: { scope: string; retryAfterSeconds: number; firstInWindow: boolean } | undefined;
         try {
-          const result = await deps.accounts.login({ ...request.body, ip: request.ip });
+          const result = await deps.accounts.login({
+            ...request.body,
+            ip: request.ip,
+            onThrottled: (event) => {
+              throttled = event;
+            },
+          });
           setSessionCookies(request, reply, result);
-          await deps.audit(request, { actor: username, action: 'auth.login', result: 'succeeded' });
+          await deps.audit(request, { actor, action: 'auth.login', result: 'succeeded' });
           return { account: accountJson(result.account), csrfToken: result.csrfToken };
         } catch (error) {
           const errorCode = isAppError(error) ? error.code : 'INTERNAL';
-          await deps.audit(request, { actor: username, action: 'auth.login', result: 'failed', errorCode });
+          // Refused attempts are aggregated: one row when a key's block starts, none for the attempts during it.
+          if (throttled && !throttled.firstInWindow) throw error;
+          await deps.audit(request, {
+            actor,
+            action: 'auth.login',
+            result: 'failed',
+            errorCode,
+            ...(throttled
+              ? { details: { throttled: throttled.scope, retryAfterSeconds: throttled.retryAfterSeconds } }
+              : {}),
+          });
           throw error;
         }
       },

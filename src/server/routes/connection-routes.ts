@@ -27,7 +27,7 @@ const UpdateBody = Type.Object({
   set: Type.Optional(Type.Array(ParameterInputSchema, { maxItems: 50 })),
   unset: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50 })),
   rename: Type.Optional(Type.String({ maxLength: 200 })),
-  expectedVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+  expectedVersion: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
   allowGuidSecret: Type.Optional(Type.Boolean()),
 });
 const DraftBody = Type.Object({

@@ -7,7 +7,7 @@ import { ConnectionName } from './connection-schemas.js';
 const Paging = Type.Object({
   search: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
 });
 const UserSchema = Type.Object(
   {

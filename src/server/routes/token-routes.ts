@@ -42,6 +42,7 @@ export function tokenRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
           name,
           role,
           createdBy: request.principal!.name,
+          creator: request.principal!,
           ...(expiresAt ? { expiresAt: new Date(expiresAt) } : {}),
         });
         await deps.audit(request, {

@@ -6,6 +6,8 @@ import { syncMigration } from './0011-sync.js';
 import { directoryMemberIndexMigration } from './0012-directory-member-index.js';
 import { auditLogMigration } from './0020-audit-log.js';
 import { accountsMigration } from './0030-accounts.js';
+import { loginThrottleMigration } from './0031-login-throttle.js';
+import { apiTokenOwnerMigration } from './0032-api-token-owner.js';
 import { consentRequestsMigration } from './0050-consent-requests.js';
 import type { Migration } from './migration.js';
 
@@ -23,5 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   directoryMemberIndexMigration,
   auditLogMigration,
   accountsMigration,
+  loginThrottleMigration,
+  apiTokenOwnerMigration,
   consentRequestsMigration,
 ];

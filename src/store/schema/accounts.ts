@@ -33,6 +33,8 @@ export interface ApiTokensTable {
   expires_at: string | null;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** The account that created the token (deleted with it); null for tokens made on the command line. */
+  owner_account_id: string | null;
 }
 
 /** `setup_tokens`: one-time links for creating the first admin, stored hashed. */
