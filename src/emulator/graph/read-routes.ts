@@ -76,7 +76,7 @@ export function countObjects(ctx: GraphContext, kind: 'user' | 'group'): RouteRe
   let count = 0;
   for (const ix of source) {
     const obj = ctx.dir.objects[ix];
-    if (obj?.state === 'active' && (!predicate || predicate(obj.props, obj.id))) count++;
+    if (obj?.state === 'active' && ctx.dir.isVisible(obj) && (!predicate || predicate(obj.props, obj.id))) count++;
   }
   return { status: 200, body: count, headers: { 'content-type': 'text/plain' } };
 }
@@ -98,7 +98,8 @@ export function getObject(ctx: GraphContext, kind: 'user' | 'group', key: string
 
 export function requireObject(ctx: GraphContext, key: string, kind?: DirObject['kind']): DirObject {
   const obj = kind === 'group' ? ctx.dir.find(key, 'group') : ctx.dir.find(key, kind);
-  if (!obj) throw graphErrors.notFound(key);
+  // Replication lag: an object created a moment ago is not there yet for other requests.
+  if (!obj || !ctx.dir.isVisible(obj)) throw graphErrors.notFound(key);
   return obj;
 }
 
@@ -112,7 +113,7 @@ export function listMembers(
   ctx.require(PERMISSIONS.readGroups);
   const group = requireObject(ctx, groupId, 'group');
   const kind = castKind(cast);
-  const source = transitive ? ctx.dir.transitiveMembers(group.ix) : (group.members ?? []);
+  const source = transitive ? ctx.dir.transitiveMembers(group.ix) : ctx.dir.visibleMembers(group);
   const predicate = ctx.query.filter
     ? compileFilter(ctx.query.filter, isEventual(ctx.req.headers) && ctx.query.count)
     : undefined;
@@ -136,7 +137,7 @@ export function listMemberOf(
   ctx.require(ownerRequirement(owner));
   const obj = requireObject(ctx, id, owner === 'users' ? 'user' : owner === 'groups' ? 'group' : undefined);
   const kind = castKind(cast);
-  const source = transitive ? ctx.dir.transitiveMemberOf(obj.ix) : [...ctx.dir.memberOf(obj.ix)];
+  const source = transitive ? ctx.dir.visibleTransitiveMemberOf(obj.ix) : [...ctx.dir.visibleMemberOf(obj.ix)];
   return collectionPage(ctx, {
     source,
     context: kind ? `${kind}s` : 'directoryObjects',
@@ -163,7 +164,7 @@ export function memberFunctions(
   ctx.require(ownerRequirement(owner));
   const obj = requireObject(ctx, id, owner === 'users' ? 'user' : owner === 'groups' ? 'group' : undefined);
   const body = ctx.jsonBody();
-  const groups = ctx.dir.transitiveMemberOf(obj.ix).map((ix) => ctx.dir.objects[ix] as DirObject);
+  const groups = ctx.dir.visibleTransitiveMemberOf(obj.ix).map((ix) => ctx.dir.objects[ix] as DirObject);
   const context = `${ctx.root}/$metadata#Collection(Edm.String)`;
   if (fn === 'checkMemberGroups' || fn === 'checkMemberObjects') {
     const field = fn === 'checkMemberGroups' ? 'groupIds' : 'ids';
