@@ -35,6 +35,7 @@ export function createEntraActionConnections(options: EntraActionConnectionsOpti
         name: settings.connectionName,
         graph,
         graphEndpoint: settings.graphEndpoint,
+        sleep: (ms) => options.clock.sleep(ms),
         async grantedRoles() {
           return decodeTokenClaims(await tokenSource.getAccessToken())?.roles;
         },
