@@ -316,3 +316,61 @@ describe('emulator realism: $batch, throttling and tokens', () => {
     assert.ok(lifetimes.size > 1, 'randomised per token');
   });
 });
+
+describe('emulator realism: strict input', () => {
+  it('refuses unsupported $filter properties, non-GUID group ids, bad UPN/mailNickname characters; $expand=members ≤ 20', async () => {
+    const { emulator, call } = await start({ realism: { strictInput: true } });
+    const big = emulator.directory.createGroup({ displayName: 'Expand Me' });
+    for (let n = 0; n < 25; n++)
+      emulator.directory.addMember(big.id, emulator.directory.createUser({ displayName: `E${n}` }).id);
+
+    const badFilter = await call<{ error: { code: string } }>(
+      'GET',
+      `/users?$filter=${encodeURIComponent("favouriteColour eq 'blue'")}`,
+    );
+    assert.equal(badFilter.status, 400);
+    assert.equal(badFilter.body.error.code, 'Request_UnsupportedQuery');
+    const okFilter = await call<{ value: unknown[] }>(
+      'GET',
+      `/users?$filter=${encodeURIComponent("startswith(displayName,'E1')")}`,
+    );
+    assert.equal(okFilter.status, 200);
+    assert.ok(okFilter.body.value.length > 0);
+
+    const notGuid = await call<{ error: { code: string; message: string } }>('GET', '/groups/Expand%20Me');
+    assert.equal(notGuid.status, 400);
+    assert.match(notGuid.body.error.message, /Invalid object identifier/);
+
+    const accented = await call<{ error: { details: { target: string }[] } }>('POST', '/users', {
+      body: {
+        accountEnabled: true,
+        displayName: 'José',
+        mailNickname: 'jose',
+        userPrincipalName: `josé@${emulator.tenant.domain}`,
+        passwordProfile: { password: 'Str0ng!Passw0rd' },
+      },
+    });
+    assert.equal(accented.status, 400);
+    assert.equal(accented.body.error.details[0]?.target, 'userPrincipalName');
+    const spaced = await call('POST', '/users', {
+      body: {
+        accountEnabled: true,
+        displayName: 'Jo Se',
+        mailNickname: 'jo se',
+        userPrincipalName: `jose@${emulator.tenant.domain}`,
+        passwordProfile: { password: 'Str0ng!Passw0rd' },
+      },
+    });
+    assert.equal(spaced.status, 400);
+
+    const expanded = await call<{ members: unknown[] }>('GET', `/groups/${big.id}?$expand=members`);
+    assert.equal(expanded.status, 200);
+    assert.equal(expanded.body.members.length, 20);
+
+    const lenient = await start({});
+    assert.equal(
+      (await lenient.call('GET', `/users?$filter=${encodeURIComponent("favouriteColour eq 'blue'")}`)).status,
+      200,
+    );
+  });
+});

@@ -51,6 +51,7 @@ export function routeGraph(
     deps.tenant,
     deps.delta,
     deps.canManagePrivileged(claims.appid),
+    deps.strictInput?.() ?? false,
   );
   const [root, id, sub, fourth, fifth] = segments;
   const method = req.method;
