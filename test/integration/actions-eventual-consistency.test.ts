@@ -38,6 +38,16 @@ describe('actions under replication lag', () => {
       .map((e) => e.status);
     assert.ok(retried.length >= 2 && retried.at(-1) === 204, `404s then 204: ${retried}`);
     assert.ok(retried.slice(0, -1).every((s) => s === 404));
+    // The membership itself is replicating: live, Graph says no yet and the answer says why; locally it is there.
+    const live = await run<{ member: boolean; notCaughtUp?: string }>(fx, 'membership.check', {
+      user: created.id,
+      group: group.id,
+      live: true,
+    });
+    assert.equal(live.member, false);
+    assert.match(live.notCaughtUp ?? '', /eventually consistent/);
+    const local = await run<{ member: boolean }>(fx, 'membership.check', { user: created.id, group: group.id });
+    assert.equal(local.member, true);
   });
 
   test('"already a member" race (404 → retry → 400 already exists) ends as unchanged', async () => {
