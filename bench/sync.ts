@@ -31,6 +31,8 @@ const { values } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     // `postgres`: gatehouse's store is a fresh schema on GATEHOUSE_BENCH_DATABASE_URL (or GATEHOUSE_TEST_DATABASE_URL).
     engine: { type: 'string', default: 'sqlite' },
+    // The emulator's realism profile (src/emulator/README.md "Realism"); exact keeps request counts comparable.
+    profile: { type: 'string', default: 'exact' },
   },
 });
 const postgresUrl =
@@ -42,8 +44,13 @@ if (values.engine !== 'sqlite' && !postgresUrl) {
   process.exit(2);
 }
 const skip = new Set(values.skip.split(',').filter(Boolean));
-const tenantArgs = ['--users', values.users, '--groups', values.groups, '--seed', 'bench'];
+if (values.profile !== 'exact' && values.profile !== 'realistic') {
+  process.stderr.write('--profile must be exact or realistic\n');
+  process.exit(2);
+}
+const tenantArgs = ['--users', values.users, '--groups', values.groups, '--seed', 'bench', '--profile', values.profile];
 const log = (line: string) => process.stderr.write(`[bench sync] ${line}\n`);
+log(`emulator profile: ${values.profile}`);
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 interface Scenario {

@@ -2,7 +2,8 @@ import { type Static, Type } from 'typebox';
 import { AppError } from '../core/errors.js';
 import type { GraphApi } from '../entra/graph-api.js';
 import { type ActionContext, defineAction } from './action.js';
-import { isSuccess, itemError, sendBatched } from './batched-writes.js';
+import { type BatchItemResult, isSuccess, itemError, sendBatched } from './batched-writes.js';
+import { isNotYetVisible, replicationDelays } from './eventual-consistency.js';
 import { type Group, parseUser, USER_SELECT, type User } from './graph-objects.js';
 import { GroupRef } from './group-read-actions.js';
 import { isObjectId, userSegment } from './object-ids.js';
@@ -73,6 +74,38 @@ function recordFailure(outcome: Outcome, member: string, error: AppError, notFou
   outcome.failed.push({ member, code: error.code, message, error });
 }
 
+/**
+ * Sends the writes, and sends again (after the next back-off wait) those Graph answered "does not exist": the
+ * referenced object may have been created a moment ago and not have replicated yet. `retried` = keys sent again.
+ */
+async function sendWhileReplicating(
+  connection: ActionContext['connection'],
+  keys: readonly string[],
+  delays: readonly number[],
+  toRequest: Parameters<typeof sendBatched<string>>[2],
+): Promise<{ results: BatchItemResult<string>[]; retried: Set<string> }> {
+  const latest = new Map<string, BatchItemResult<string>>();
+  const retried = new Set<string>();
+  let pending = [...keys];
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    for (const result of await sendBatched(connection.graph, pending, toRequest)) latest.set(result.key, result);
+    const wait = delays[attempt];
+    pending = pending.filter((key) => isNotYetVisible((latest.get(key) as BatchItemResult<string>).response));
+    if (wait === undefined || pending.length === 0) break;
+    for (const key of pending) retried.add(key);
+    await connection.sleep(wait);
+  }
+  return { results: keys.map((key) => latest.get(key) as BatchItemResult<string>), retried };
+}
+
+function notReplicated(key: string, response: BatchItemResult<string>['response']): AppError {
+  return new AppError('GRAPH_NOT_YET_REPLICATED', {
+    message: `Object '${key}' was still not found after retrying for about 30 seconds.`,
+    details: { member: key, status: response.status },
+    cause: itemError(response),
+  });
+}
+
 /** The ids of a group's direct members (one request per 999 members). */
 async function directMemberIds(graph: GraphApi, groupId: string): Promise<Set<string>> {
   const ids = new Set<string>();
@@ -118,18 +151,27 @@ async function addMembers({ connection, directory }: ActionContext, group: Group
   assertMembersWritable(group);
   const outcome: Outcome = { group: group.id, changed: [], unchanged: [], failed: [] };
   const { ids, users } = await resolveMembers(connection.graph, members, outcome);
-  const results = await sendBatched(connection.graph, ids, (id) => ({
+  const delays = replicationDelays();
+  const { results, retried } = await sendWhileReplicating(connection, ids, delays, (id) => ({
     method: 'POST',
     url: `/groups/${group.id}/members/$ref`,
     body: { '@odata.id': `${connection.graphEndpoint}/v1.0/directoryObjects/${id}` },
   }));
   // Graph answers 400 Request_BadRequest for a member who is already in the group, and for other bad requests
-  // too; only a read tells them apart (never the English message text).
-  const rejected = results.filter((r) => r.response.status === 400);
-  const current = rejected.length > 0 ? await directMemberIds(connection.graph, group.id) : new Set<string>();
+  // too; only a read tells them apart (never the English message text). After a retried 404 the 400 may be our own
+  // first attempt having landed (the "already a member" race): the read may lag too, so it is repeated a little.
+  const rejected = results.filter((r) => r.response.status === 400 && !isNotYetVisible(r.response));
+  let current = rejected.length > 0 ? await directMemberIds(connection.graph, group.id) : new Set<string>();
+  const raced = () => rejected.filter((r) => retried.has(r.key) && !current.has(r.key.toLowerCase()));
+  for (const wait of delays.slice(0, 4)) {
+    if (raced().length === 0) break;
+    await connection.sleep(wait);
+    current = await directMemberIds(connection.graph, group.id);
+  }
   for (const { key, response } of results) {
     if (isSuccess(response.status)) outcome.changed.push(key);
     else if (response.status === 400 && current.has(key.toLowerCase())) outcome.unchanged.push(key);
+    else if (retried.has(key) && isNotYetVisible(response)) recordFailure(outcome, key, notReplicated(key, response));
     else recordFailure(outcome, key, itemError(response), `Object '${key}' does not exist in the tenant.`);
   }
   await directory.membersAdded(connection.id, group, [...outcome.changed, ...outcome.unchanged], users);

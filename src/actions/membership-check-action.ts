@@ -23,15 +23,32 @@ export const membershipCheck = defineAction({
     }),
     source: Type.Union([Type.Literal('directory'), Type.Literal('live')]),
     syncedAt: Type.Optional(Type.String({ description: 'When the local directory was last synced.' })),
+    notCaughtUp: Type.Optional(
+      Type.String({
+        description:
+          'Live answers only: Graph says no while the local directory (updated by a recent write) says yes — Entra ID is eventually consistent and has not replicated the change yet.',
+      }),
+    ),
   }),
   auditOf: (input) => ({ target: `${input.user} in ${input.group}` }),
   async run({ connection, membership }, input) {
     const answer = await membership.check(connection.name, input.user, input.group, { live: input.live ?? false });
+    // Right after a write, Graph's replicas may not show it yet while the local directory already does: say so.
+    const local =
+      answer.source === 'live' && !answer.member
+        ? await membership.check(connection.name, input.user, input.group, { live: false }).catch(() => undefined)
+        : undefined;
     return {
       member: answer.member,
       path: answer.path.map((step) => ({ id: step.id, displayName: step.displayName })),
       source: answer.source,
       ...(answer.syncedAt ? { syncedAt: answer.syncedAt } : {}),
+      ...(local?.member
+        ? {
+            notCaughtUp:
+              'Microsoft Graph does not show this membership yet, but the local directory (updated by a recent write) does: Entra ID is eventually consistent; ask again in a few seconds.',
+          }
+        : {}),
     };
   },
 });

@@ -20,6 +20,8 @@ export interface ActionConnection {
    * missing permission versus a protected (admin) object. Never used to authorise anything.
    */
   grantedRoles(): Promise<readonly string[] | undefined>;
+  /** Waits on gatehouse's clock (retries while Graph replicates a new object; a manual clock in tests). */
+  sleep(ms: number): Promise<void>;
 }
 
 export interface ActionConnections {

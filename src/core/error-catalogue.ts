@@ -493,6 +493,12 @@ export const ERROR_CATALOGUE = {
     message: 'Microsoft Graph did not answer in time.',
     hint: 'Retry later; check network access to GraphEndpoint (proxies, DNS, firewall).',
   },
+  GRAPH_NOT_YET_REPLICATED: {
+    status: 404,
+    exit: 1,
+    message: 'Microsoft Graph still did not find the object after retrying for about 30 seconds.',
+    hint: 'Entra ID is eventually consistent: an object created or changed moments ago can take a while to reach every replica. If it was just created, run the action again in a minute; otherwise check the id — the object may not exist.',
+  },
   // --- directory ----------------------------------------------------------------------------------------------
   DIRECTORY_USER_NOT_FOUND: {
     status: 404,

@@ -13,6 +13,8 @@ export interface DirectoryUser {
   readonly jobTitle: string | null;
   readonly department: string | null;
   readonly accountEnabled: boolean;
+  /** Soft-deleted in Entra (restorable): kept with its memberships, which count for nothing until a restore. */
+  readonly deleted?: boolean;
 }
 
 export interface DirectoryGroup {
@@ -48,6 +50,8 @@ export interface DirectoryChanges {
    * they come back complete if they return.
    */
   excludeUserIds?: readonly string[];
+  /** Users soft-deleted in Entra: marked deleted, memberships kept (hidden) until a restore upserts them again. */
+  softDeleteUserIds?: readonly string[];
   upsertGroups?: readonly DirectoryGroup[];
   removeGroupIds?: readonly string[];
   addMemberships?: readonly MembershipLink[];
@@ -81,6 +85,7 @@ export function isEmptyChanges(changes: DirectoryChanges): boolean {
     !changes.upsertUsers?.length &&
     !changes.removeUserIds?.length &&
     !changes.excludeUserIds?.length &&
+    !changes.softDeleteUserIds?.length &&
     !changes.upsertGroups?.length &&
     !changes.removeGroupIds?.length &&
     !changes.addMemberships?.length &&

@@ -35,6 +35,7 @@ function changeSize(c: DirectoryChanges): number {
   return (
     (c.upsertUsers?.length ?? 0) +
     (c.removeUserIds?.length ?? 0) +
+    (c.softDeleteUserIds?.length ?? 0) +
     (c.upsertGroups?.length ?? 0) +
     (c.removeGroupIds?.length ?? 0) +
     (c.addMemberships?.length ?? 0) +
@@ -172,7 +173,8 @@ export class DirectoryService implements DirectoryWriter {
       });
     }
     const [u, g] = await Promise.all([this.resolveUser(connectionId, user), this.resolveGroup(connectionId, group)]);
-    const path = (await this.index(connectionId)).path(u.id, g.id);
+    // A soft-deleted user keeps its links (for a restore) but is a member of nothing meanwhile.
+    const path = u.deleted ? undefined : (await this.index(connectionId)).path(u.id, g.id);
     return {
       member: path !== undefined,
       path: path ?? [],

@@ -57,6 +57,8 @@ export class MembershipIndex {
   apply(changes: DirectoryChanges): void {
     for (const group of changes.upsertGroups ?? []) this.names.set(group.id, group.displayName);
     for (const id of changes.removeUserIds ?? []) this.dropObject(id);
+    // Kept in the store (hidden); a restore reloads the index from there.
+    for (const id of changes.softDeleteUserIds ?? []) this.dropObject(id);
     for (const id of changes.removeGroupIds ?? []) this.dropObject(id);
     for (const link of changes.removeMemberships ?? []) this.unlink(link.groupId, link.memberId);
     for (const link of changes.addMemberships ?? []) this.link(link);

@@ -12,9 +12,42 @@ export type Change =
  */
 export class ChangeLog {
   private readonly entries: Change[] = [];
+  /** Replication lag: when each entry becomes visible (ms), only kept while lag is on. */
+  private readonly visibleAt: number[] = [];
+  /** Entries before this position are visible to every reader. */
+  private visibleUpTo = 0;
+  /** Returns the visibility time of a new entry, or undefined when writes are visible at once. */
+  stamp: (() => number | undefined) | undefined;
 
   get position(): number {
     return this.entries.length;
+  }
+
+  /**
+   * The end of the prefix of the log that readers see now: an entry still replicating hides it and every later
+   * entry, so a delta round never reports a change before one that happened earlier.
+   */
+  visiblePosition(nowMs: number): number {
+    if (this.visibleAt.length === 0) return this.entries.length;
+    while (this.visibleUpTo < this.entries.length && (this.visibleAt[this.visibleUpTo] ?? 0) <= nowMs)
+      this.visibleUpTo++;
+    return this.visibleUpTo;
+  }
+
+  /** Makes every entry visible now (`emulator.settle()`). */
+  settle(): void {
+    this.visibleAt.length = 0;
+    this.visibleUpTo = this.entries.length;
+  }
+
+  private push(change: Change): void {
+    const at = this.stamp?.();
+    if (at !== undefined) {
+      // Entries written before lag was on are visible: pad the visibility column.
+      while (this.visibleAt.length < this.entries.length) this.visibleAt.push(0);
+      this.visibleAt.push(at);
+    } else if (this.visibleAt.length > 0) this.visibleAt.push(0);
+    this.entries.push(change);
   }
 
   /** Changes in [from, to). */
@@ -23,22 +56,22 @@ export class ChangeLog {
   }
 
   created(ix: number): void {
-    this.entries.push({ op: 'created', ix });
+    this.push({ op: 'created', ix });
   }
 
   updated(ix: number, props: readonly string[]): void {
-    this.entries.push({ op: 'updated', ix, props });
+    this.push({ op: 'updated', ix, props });
   }
 
   removed(ix: number, reason: 'changed' | 'deleted'): void {
-    this.entries.push({ op: 'removed', ix, reason });
+    this.push({ op: 'removed', ix, reason });
   }
 
   memberAdded(ix: number, member: number): void {
-    this.entries.push({ op: 'memberAdded', ix, member });
+    this.push({ op: 'memberAdded', ix, member });
   }
 
   memberRemoved(ix: number, member: number): void {
-    this.entries.push({ op: 'memberRemoved', ix, member });
+    this.push({ op: 'memberRemoved', ix, member });
   }
 }

@@ -111,14 +111,20 @@ export class DirectoryApi {
     this.update(idOrUpn, { accountEnabled: true });
   }
 
-  /** Soft delete by default (delta: `@removed: changed`); `permanently` = `@removed: deleted`. */
+  /**
+   * Soft delete by default (delta: `@removed: changed`); `permanently` = `@removed: deleted`. A soft-deleted user
+   * keeps its memberships under realism `softDeleteKeepsMemberships` (they go at the permanent delete).
+   */
   delete(idOrUpn: string, options: { permanently?: boolean } = {}): void {
     const obj = this.dir.find(idOrUpn) ?? this.dir.byObjectId(idOrUpn);
     if (!obj) throw new Error(`emulator: no object ${idOrUpn}`);
     this.dir.remove(obj, options.permanently ?? false);
   }
 
-  /** Restores a soft-deleted object (without its old memberships, which are dropped on delete). */
+  /**
+   * Restores a soft-deleted object. Its memberships come back when soft delete kept them (realism
+   * `softDeleteKeepsMemberships`, Microsoft's behaviour); otherwise they were dropped at the delete.
+   */
   restore(id: string): void {
     const obj = this.dir.byObjectId(id);
     if (!obj) throw new Error(`emulator: no deleted object ${id}`);
@@ -140,7 +146,7 @@ export class DirectoryApi {
     return obj ? view(obj) : undefined;
   }
 
-  /** Direct member ids of a group. */
+  /** Direct member ids of a group (soft-deleted members that keep their membership included). */
   memberIds(groupId: string): string[] {
     return (this.require(groupId, 'group').members ?? []).map((ix) => (this.dir.objects[ix] as DirObject).id);
   }
@@ -164,10 +170,11 @@ export class DirectoryApi {
       else if (obj.kind === 'device') snap.devices.push(view(obj));
       else if (obj.kind === 'servicePrincipal') snap.servicePrincipals.push(view(obj));
       else {
-        const members = (obj.members ?? []).map((ix) => {
-          const m = this.dir.objects[ix] as DirObject;
-          return { id: m.id, '@odata.type': ODATA_TYPE[m.kind] };
-        });
+        // Memberships a soft-deleted user keeps are not part of the active directory.
+        const members = (obj.members ?? [])
+          .map((ix) => this.dir.objects[ix] as DirObject)
+          .filter((m) => m.state === 'active')
+          .map((m) => ({ id: m.id, '@odata.type': ODATA_TYPE[m.kind] }));
         snap.groups.push({ ...view(obj), members });
       }
     }

@@ -6,6 +6,7 @@ import type { ChosenFaults, FaultSpec } from './fault-plan.js';
 import type { GenerateOptions } from './generate-directory.js';
 import type { DeltaSettings } from './graph/delta-settings.js';
 import type { ThrottleSettings } from './graph/throttle.js';
+import type { RealismSettings } from './realism.js';
 import type { RequestLogEntry } from './request-log.js';
 import type { EmulatorFederation, EmulatorManagedIdentity } from './secretless-credentials.js';
 import type { TenantIdentity } from './tenant-identity.js';
@@ -14,11 +15,14 @@ import type { TenantIdentity } from './tenant-identity.js';
 
 export interface EmulatorOptions {
   /**
-   * `realistic` (the default, product.md §9.1): replication lag, soft-delete semantics, delta disorder, `$batch`
-   * out of order, random 429s, strict input. `exact`: deterministic page and request counts, for tests that count.
-   * Single options below still override single behaviours.
+   * `realistic` (product.md §9.1; the default of `gatehouse emulator` and `npm run demo`): replication lag,
+   * soft-delete semantics, delta disorder, `$batch` out of order, random 429s, strict input, randomised token
+   * lifetimes. `exact` (the default of `startEmulator()`): deterministic page and request counts, for tests that
+   * count. `realism` overrides single behaviours on top of the profile.
    */
   profile?: 'realistic' | 'exact';
+  /** Single behaviours on top of the profile (README "Realism": behaviour → Microsoft page → option). */
+  realism?: Partial<RealismSettings>;
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0 (a free port). */
@@ -30,7 +34,7 @@ export interface EmulatorOptions {
   extraVerifiedDomains?: string[];
   /** The emulator's notion of now (token iat/exp, secret expiry, delta-token age). Default: the system clock. */
   clock?: Clock;
-  /** `expires_in` of issued tokens, default 3599. */
+  /** `expires_in` of issued tokens (fixed), default 3599 (exact) or 3600–5400 drawn per token (realistic). */
   tokenLifetimeSeconds?: number;
   /** Added latency on every request, default 0. */
   latencyMs?: number;
@@ -103,8 +107,14 @@ export interface Emulator {
   readonly consent: EmulatorConsent;
   /** The emulated host's managed identities and the IMDS / App Service endpoints that serve them. */
   readonly managedIdentity: EmulatorManagedIdentity;
-  /** Invalidates every delta and skip token issued so far: their next use answers 410 Gone. */
-  expireDeltaTokens(): void;
+  /**
+   * Invalidates every delta and skip token issued so far: their next use answers 410 Gone `resyncRequired` with a
+   * Location, or (`{ as: 'syncStateNotFound' }`, or realism `expiredDeltaToken`) 400 `syncStateNotFound`.
+   */
+  expireDeltaTokens(options?: { as?: 'resyncRequired' | 'syncStateNotFound' }): void;
+  /** The realism behaviours in force (profile + overrides); `setRealism` changes single ones at run time. */
+  readonly realism: Readonly<RealismSettings>;
+  setRealism(settings: Partial<RealismSettings>): void;
   /** Makes every write visible to every read now (ends replication lag): for tests that must see their own writes. */
   settle(): Promise<void>;
   /** Changes delta paging knobs (page caps, replay/empty-page quirks, token lifetime). */

@@ -15,6 +15,7 @@ import { handleGraph } from './graph/graph-handler.js';
 import { GraphThrottle, type ThrottleSettings } from './graph/throttle.js';
 import { listen } from './http-listener.js';
 import { handleLogin } from './login-routes.js';
+import { Mulberry, profileSettings, type RealismSettings } from './realism.js';
 import { RequestLog, type RequestLogEntry } from './request-log.js';
 import { createSecretlessCredentials } from './secretless-credentials.js';
 import { randomGuid, seededGuid, seededSecretValue } from './seeded-ids.js';
@@ -38,6 +39,7 @@ export type { DeltaSettings } from './graph/delta-settings.js';
 export type { ThrottleSettings } from './graph/throttle.js';
 export type { EmulatedManagedIdentity, ManagedIdentityOptions } from './managed-identities.js';
 export { type MintOptions, type OidcTestIssuer, startOidcTestIssuer } from './oidc-test-issuer.js';
+export { type EmulatorProfile, parseLagRange, profileSettings, type RealismSettings } from './realism.js';
 export type { RequestLogEntry } from './request-log.js';
 export type { EmulatorFederation, EmulatorManagedIdentity } from './secretless-credentials.js';
 export type { TenantIdentity } from './tenant-identity.js';
@@ -87,14 +89,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const tokenFaults = new FaultPlan(seedNumber);
   const graphFaults = new FaultPlan(seedNumber ^ 0x5bd1e995);
   let latencyMs = options.latencyMs ?? 0;
-  const tokenLifetime = options.tokenLifetimeSeconds ?? 3599;
+  const realism: RealismSettings = { ...profileSettings(options.profile ?? 'exact'), ...options.realism };
+  // One seeded generator per behaviour, so turning one on does not change the draws of another.
+  const random = (name: string) => new Mulberry(Number.parseInt(seededGuid(seed, `realism-${name}`).slice(0, 8), 16));
+  const tokenRandom = random('token-lifetime');
+  const tokenLifetime = () =>
+    options.tokenLifetimeSeconds ?? tokenRandom.int(realism.tokenLifetimeSeconds.min, realism.tokenLifetimeSeconds.max);
 
   const secretless = createSecretlessCredentials({
     apps,
     signer,
     tenant,
     now,
-    tokenLifetimeSeconds: () => tokenLifetime,
+    tokenLifetimeSeconds: tokenLifetime,
     seed,
   });
   const consent = createAdminConsent({ apps, tenant, now });
@@ -103,11 +110,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     apps,
     signer,
     now,
-    tokenLifetimeSeconds: () => tokenLifetime,
+    tokenLifetimeSeconds: tokenLifetime,
     tokenFaults,
     federation: secretless.federationDeps,
   };
-  const dir = new DirectoryState(clock);
+  const dir = new DirectoryState(clock, random('replication-lag'));
   if ((options.users ?? 0) > 0 || (options.groups ?? 0) > 0)
     generateDirectory(dir, {
       ...options.generate,
@@ -116,14 +123,40 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       seed,
       domain,
     });
-  const delta: DeltaSettings = { ...defaultDeltaSettings(), ...options.delta, epoch: 0 };
+  const deltaRandom = random('delta-disorder');
+  const delta: DeltaSettings = {
+    ...defaultDeltaSettings(),
+    ...options.delta,
+    epoch: 0,
+    random: () => deltaRandom.next(),
+  };
+  const batchRandom = random('batch-order');
+  const retryAfterRandom = random('retry-after');
+  const applyRealism = () => {
+    dir.lag.min = realism.replicationLagMs.min;
+    dir.lag.max = realism.replicationLagMs.max;
+    dir.softDeleteKeepsMemberships = realism.softDeleteKeepsMemberships;
+    dir.permanentDeleteInMembersDelta = realism.permanentDeleteInMembersDelta;
+    Object.assign(delta, {
+      expiredAnswer: realism.expiredDeltaToken,
+      interleaveSplitGroups: realism.interleaveSplitGroups,
+      crossRoundReplayRate: realism.crossRoundReplayRate,
+      removedInFirstRound: realism.removedInFirstRound,
+      omitUnsetProperties: realism.omitUnsetProperties,
+      membersByDefault: realism.membersDeltaByDefault,
+    });
+    if (!options.throttleRate) graphFaults.setRate(realism.randomThrottleRate, { status: 429 });
+  };
   const throttle = new GraphThrottle(
     { enabled: false, ...throttleSettings(options.throttling) },
     () => dir.users.length,
     () => clock.nowMs(),
   );
   if (options.throttleRate) graphFaults.setRate(options.throttleRate, { status: 429 });
+  applyRealism();
   const graphDeps = {
+    strictInput: () => realism.strictInput,
+    retryAfter: () => (realism.retryAfterStyle === 'integer' ? undefined : variedRetryAfter(retryAfterRandom.next())),
     dir,
     tenant,
     delta,
@@ -157,12 +190,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const segments = req.url.pathname.split('/').slice(2).filter(Boolean).map(decodeURIComponent);
     if (segments.length === 1 && segments[0] === '$batch' && req.method === 'POST') {
       return handleGraph(req, [], graphDeps, who, (outer) =>
-        runBatch(outer, (inner) => {
-          const innerWho: RequestIdentity = {};
-          const response = graph(inner, innerWho);
-          record(inner, 'batch-item', response, innerWho);
-          return response;
-        }),
+        runBatch(
+          outer,
+          (inner) => {
+            const innerWho: RequestIdentity = {};
+            const response = graph(inner, innerWho);
+            record(inner, 'batch-item', response, innerWho);
+            return response;
+          },
+          realism.shuffleBatchResponses ? (items) => batchRandom.shuffle(items) : undefined,
+        ),
       );
     }
     return handleGraph(req, segments, graphDeps, who);
@@ -239,10 +276,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     federation: secretless.federation,
     consent: consent.api,
     managedIdentity: secretless.managedIdentity(url),
-    // Replication lag is not emulated yet (issue 11): every write is visible at once, so there is nothing to settle.
-    settle: async () => {},
-    expireDeltaTokens: () => {
+    settle: async () => {
+      dir.settle();
+    },
+    expireDeltaTokens: (o = {}) => {
       delta.epoch += 1;
+      if (o.as) delta.expiredAnswer = o.as;
+    },
+    realism,
+    setRealism: (settings) => {
+      Object.assign(realism, settings);
+      applyRealism();
     },
     configureDelta: (settings) => {
       Object.assign(delta, settings, { epoch: delta.epoch });
@@ -268,6 +312,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     stop: () => server.close(),
   };
+}
+
+/**
+ * Retry-After of an injected 429 under realism `varied`: Graph sends fractional seconds ("2.128"), whole seconds,
+ * or nothing at all (https://learn.microsoft.com/graph/throttling). A third each; null = leave the header out.
+ */
+function variedRetryAfter(draw: number): string | null {
+  if (draw < 1 / 3) return null;
+  if (draw < 2 / 3) return (1 + draw * 3).toFixed(3);
+  return String(1 + Math.floor(draw * 3));
 }
 
 function throttleSettings(value: boolean | Partial<ThrottleSettings> | undefined): Partial<ThrottleSettings> {

@@ -15,6 +15,8 @@ const { values } = parseArgs({
     'latency-ms': { type: 'string', default: '0' },
     'throttle-rate': { type: 'string', default: '0' },
     throttling: { type: 'boolean', default: false },
+    // Benchmarks count requests: exact unless asked (`--profile realistic`).
+    profile: { type: 'string', default: 'exact' },
     tls: { type: 'boolean', default: false },
   },
 });
@@ -29,6 +31,7 @@ const emulator = await startEmulator({
   latencyMs: Number(values['latency-ms']),
   throttleRate: Number(values['throttle-rate']),
   throttling: values.throttling,
+  profile: values.profile === 'realistic' ? 'realistic' : 'exact',
   ...(values.tls ? { tls: true as const } : {}),
 });
 const certificate = writeTlsCertificate(emulator);

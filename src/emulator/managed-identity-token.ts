@@ -38,8 +38,6 @@ export function issueManagedIdentityToken(
     app_displayname: identity.displayName,
     appid: identity.clientId,
     appidacr: '2',
-    azp: identity.clientId,
-    azpacr: '2',
     idp: `https://sts.windows.net/${deps.tenant.id}/`,
     idtyp: 'app',
     oid: identity.objectId,

@@ -76,8 +76,6 @@ export async function issueToken(
     app_displayname: app.displayName,
     appid: app.clientId,
     appidacr: acr,
-    azp: app.clientId,
-    azpacr: acr,
     idp: `https://sts.windows.net/${deps.tenant.id}/`,
     idtyp: 'app',
     oid: app.objectId,

@@ -10,9 +10,8 @@ export interface AccessTokenClaims {
   aio?: string;
   app_displayname: string;
   appid: string;
+  /** v1.0 tokens carry `appid`/`appidacr`; `azp`/`azpacr` are the v2.0 names and never appear here. */
   appidacr: '1' | '2';
-  azp: string;
-  azpacr: '1' | '2';
   idp: string;
   idtyp: 'app';
   oid: string;

@@ -37,6 +37,7 @@ export function createEntraActionConnections(options: EntraActionConnectionsOpti
         graph,
         graphEndpoint: settings.graphEndpoint,
         graphWritePaths: settings.graphWritePaths ? parseGraphWritePaths(settings.graphWritePaths) : [],
+        sleep: (ms) => options.clock.sleep(ms),
         async grantedRoles() {
           return decodeTokenClaims(await tokenSource.getAccessToken())?.roles;
         },

@@ -289,6 +289,44 @@ describe('graph client', () => {
     assert.equal(graph.stats().throttled, 1);
   });
 
+  it('reads fractional ("2.128") and missing Retry-After, on requests and on batch items paired by id (issue 11)', async () => {
+    const { graph, slept } = client([
+      graphError(429, 'TooManyRequests', {}, { 'retry-after': '2.128' }),
+      graphError(429, 'TooManyRequests'),
+      json(200, { value: [] }),
+      // Items answered out of order, one throttled with a fractional wait, one without any Retry-After.
+      json(200, {
+        responses: [
+          { id: 'c', status: 429, headers: { 'Retry-After': '0.75' } },
+          { id: 'a', status: 200, body: { id: 'user-a' } },
+          { id: 'b', status: 429 },
+        ],
+      }),
+      json(200, {
+        responses: [
+          { id: 'b', status: 200, body: { id: 'user-b' } },
+          { id: 'c', status: 200, body: { id: 'user-c' } },
+        ],
+      }),
+    ]);
+    await graph.request('GET', '/users');
+    assert.deepEqual(slept, [2128, 2000], 'fractional seconds kept; no Retry-After = back-off (2nd attempt: 2 s)');
+    const results = await graph.batch([
+      { id: 'a', method: 'GET', url: '/users/a' },
+      { id: 'b', method: 'GET', url: '/users/b' },
+      { id: 'c', method: 'GET', url: '/users/c' },
+    ]);
+    assert.deepEqual(
+      results.map((r) => [r.id, (r.body as { id: string }).id]),
+      [
+        ['a', 'user-a'],
+        ['b', 'user-b'],
+        ['c', 'user-c'],
+      ],
+    );
+    assert.equal(slept[2], 750);
+  });
+
   it('refuses a batch of more than 20 requests', async () => {
     const { graph, seen } = client([]);
     const many = Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: 'GET' as const, url: '/users' }));

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { DirectoryGroup, DirectoryUser, MembershipLink } from '../directory/directory-model.js';
 import type { DirectoryStore, GroupQuery, UserQuery } from '../directory/ports.js';
 import { inTransaction, writeDirectoryChanges } from './directory-writes.js';
@@ -6,6 +6,28 @@ import type { DirectoryGroupsTable, DirectoryMembershipsTable, DirectoryUsersTab
 import type { Database } from './schema.js';
 
 const DEFAULT_LIMIT = 100;
+
+function softDeletedUsers(db: Kysely<Database>, cid: string) {
+  return db
+    .selectFrom('directory_users')
+    .select('id')
+    .where('connection_id', '=', cid)
+    .where('soft_deleted', '=', 1)
+    .execute();
+}
+
+/** Links whose member is a soft-deleted user are kept but hidden. */
+const notSoftDeleted = (eb: ExpressionBuilder<Database, 'directory_memberships'>) =>
+  eb.not(
+    eb.exists(
+      eb
+        .selectFrom('directory_users')
+        .select('directory_users.id')
+        .whereRef('directory_users.connection_id', '=', 'directory_memberships.connection_id')
+        .whereRef('directory_users.id', '=', 'directory_memberships.member_id')
+        .where('directory_users.soft_deleted', '=', 1),
+    ),
+  );
 
 function toUser(row: Selectable<DirectoryUsersTable>): DirectoryUser {
   return {
@@ -18,6 +40,7 @@ function toUser(row: Selectable<DirectoryUsersTable>): DirectoryUser {
     jobTitle: row.job_title,
     department: row.department,
     accountEnabled: Number(row.account_enabled) === 1,
+    ...(Number(row.soft_deleted) === 1 ? { deleted: true } : {}),
   };
 }
 
@@ -130,6 +153,7 @@ export function createDirectoryRepository(db: Kysely<Database>): DirectoryStore 
         .select(['group_id', 'member_id', 'member_type'])
         .where('connection_id', '=', cid)
         .where('group_id', '=', groupId)
+        .where(notSoftDeleted)
         .orderBy('member_id')
         .execute();
       return rows.map(toLink);
@@ -140,6 +164,7 @@ export function createDirectoryRepository(db: Kysely<Database>): DirectoryStore 
         .select(['group_id', 'member_id', 'member_type'])
         .where('connection_id', '=', cid)
         .where('member_id', '=', memberId)
+        .where(notSoftDeleted)
         .orderBy('group_id')
         .execute();
       return rows.map(toLink);
@@ -155,12 +180,17 @@ export function createDirectoryRepository(db: Kysely<Database>): DirectoryStore 
         .select(['group_id', 'member_id', 'member_type'])
         .where('connection_id', '=', cid)
         .execute();
-      return { groups: groups.map((g) => ({ id: g.id, displayName: g.display_name })), links: links.map(toLink) };
+      // Soft-deleted users keep their links, hidden until a restore (usually few: one probe, filtered here).
+      const deleted = new Set((await softDeletedUsers(db, cid)).map((r) => r.id));
+      const visible = deleted.size === 0 ? links : links.filter((l) => !deleted.has(l.member_id));
+      return { groups: groups.map((g) => ({ id: g.id, displayName: g.display_name })), links: visible.map(toLink) };
     },
     async listIds(cid, kind) {
       const table = kind === 'user' ? 'directory_users' : 'directory_groups';
       const rows = await db.selectFrom(table).select('id').where('connection_id', '=', cid).execute();
-      return rows.map((r) => r.id);
+      if (kind === 'group') return rows.map((r) => r.id);
+      const deleted = new Set((await softDeletedUsers(db, cid)).map((r) => r.id));
+      return rows.map((r) => r.id).filter((id) => !deleted.has(id));
     },
     async counts(cid) {
       const count = async (table: 'directory_users' | 'directory_groups' | 'directory_memberships') => {

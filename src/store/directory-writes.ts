@@ -25,6 +25,7 @@ function userRow(connectionId: string, user: DirectoryUser, roundId: number) {
     department: user.department,
     account_enabled: user.accountEnabled ? 1 : 0,
     round_id: roundId,
+    soft_deleted: 0,
   };
 }
 
@@ -64,6 +65,7 @@ async function upsertUsers(db: Kysely<Database>, cid: string, users: readonly Di
           department: eb.ref('excluded.department'),
           account_enabled: eb.ref('excluded.account_enabled'),
           round_id: eb.ref('excluded.round_id'),
+          soft_deleted: eb.ref('excluded.soft_deleted'),
         })),
       )
       .execute();
@@ -196,6 +198,14 @@ export async function writeDirectoryChanges(
   if (changes.upsertGroups?.length) await upsertGroups(db, cid, changes.upsertGroups, roundId);
   if (changes.removeUserIds?.length) await deleteUsers(db, cid, changes.removeUserIds, true);
   if (changes.excludeUserIds?.length) await deleteUsers(db, cid, changes.excludeUserIds, false);
+  for (const part of chunks(changes.softDeleteUserIds ?? [])) {
+    await db
+      .updateTable('directory_users')
+      .set({ soft_deleted: 1 })
+      .where('connection_id', '=', cid)
+      .where('id', 'in', part)
+      .execute();
+  }
   if (changes.removeGroupIds?.length) await deleteGroups(db, cid, changes.removeGroupIds);
   if (changes.removeMemberships?.length) await removeMemberships(db, cid, changes.removeMemberships);
   if (changes.addMemberships?.length) await addMemberships(db, cid, changes.addMemberships, roundId);

@@ -4,6 +4,12 @@ import type { Database } from './schema.js';
 
 const CHUNK = 500;
 
+/**
+ * `group_id` of a pending user removal that is a soft delete (`@removed: changed`): applied under the deletion guard
+ * like any removal, but it keeps the user's links for a restore.
+ */
+export const SOFT_DELETE = 'soft';
+
 type Removal = { kind: 'user' | 'group' | 'membership'; group_id: string; object_id: string };
 
 async function insertRemovals(db: Kysely<Database>, cid: string, removals: Removal[]): Promise<void> {
@@ -24,7 +30,8 @@ async function cancelRemovals(db: Kysely<Database>, cid: string, kind: Removal['
         .deleteFrom('sync_pending_removals')
         .where('connection_id', '=', cid)
         .where('kind', '=', kind)
-        .where('group_id', '=', '')
+        // A user's pending removal is '' (permanent) or SOFT_DELETE (soft): an upsert (restore) cancels both.
+        .where('group_id', 'in', kind === 'user' ? ['', SOFT_DELETE] : [''])
         .where(
           'object_id',
           'in',
@@ -93,6 +100,7 @@ export async function recordPendingRemovals(db: Kysely<Database>, cid: string, p
   }
   await insertRemovals(db, cid, [
     ...plan.removeUserIds.map((id): Removal => ({ kind: 'user', group_id: '', object_id: id })),
+    ...plan.softDeleteUserIds.map((id): Removal => ({ kind: 'user', group_id: SOFT_DELETE, object_id: id })),
     ...plan.removeGroupIds.map((id): Removal => ({ kind: 'group', group_id: '', object_id: id })),
     ...plan.removeMemberships.map((l): Removal => ({ kind: 'membership', group_id: l.groupId, object_id: l.memberId })),
   ]);
@@ -106,6 +114,9 @@ export async function unseenObjects(db: Kysely<Database>, cid: string, stream: S
       .select('id')
       .where('connection_id', '=', cid)
       .where('round_id', '!=', roundId)
+      // Soft-deleted users are not in a full round (Graph lists active users) yet may still be restored: they
+      // stay, hidden, until users delta reports them restored or `@removed: deleted`.
+      .where('soft_deleted', '=', 0)
       .execute();
     await insertRemovals(
       db,

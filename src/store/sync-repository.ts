@@ -15,7 +15,7 @@ import {
 import { createDirectoryRepository } from './directory-repository.js';
 import { inTransaction, writeDirectoryChanges } from './directory-writes.js';
 import type { Database } from './schema.js';
-import { recordPendingRemovals, unseenObjects } from './sync-pending.js';
+import { recordPendingRemovals, SOFT_DELETE, unseenObjects } from './sync-pending.js';
 
 const CHUNK = 500;
 
@@ -318,6 +318,13 @@ export function createSyncRepository(db: Kysely<Database>): SyncStore {
           cid,
           ofKind('user').map((p) => p.object_id),
         );
+        // Soft deletes keep the row and links (marked); a permanent delete of the same user wins.
+        const hard = new Set(
+          ofKind('user')
+            .filter((p) => p.group_id !== SOFT_DELETE)
+            .map((p) => p.object_id),
+        );
+        const softDeleted = [...removedUsers].filter((id) => !hard.has(id));
         const removedGroups = await existingIds(
           trx,
           'directory_groups',
@@ -326,7 +333,8 @@ export function createSyncRepository(db: Kysely<Database>): SyncStore {
         );
         const links = ofKind('membership').map((p) => ({ groupId: p.group_id, memberId: p.object_id }));
         await writeDirectoryChanges(trx, cid, {
-          removeUserIds: [...removedUsers],
+          softDeleteUserIds: softDeleted,
+          removeUserIds: [...hard].filter((id) => removedUsers.has(id)),
           removeGroupIds: [...removedGroups],
           removeMemberships: links,
         });

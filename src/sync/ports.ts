@@ -99,6 +99,8 @@ export interface PagePlan {
   upsertUsers: DirectoryUser[];
   /** Disabled (policy) users: dropped at once, memberships kept. */
   excludeUserIds: string[];
+  /** Soft-deleted users (`@removed: changed`): marked at once, memberships kept for a restore. */
+  softDeleteUserIds: string[];
   upsertGroups: DirectoryGroup[];
   addMemberships: MembershipLink[];
   /** Removals are only recorded; they are applied when the run ends under the deletion threshold. */

@@ -4,6 +4,7 @@ function emptyPlan(): PagePlan {
   return {
     upsertUsers: [],
     excludeUserIds: [],
+    softDeleteUserIds: [],
     upsertGroups: [],
     addMemberships: [],
     removeUserIds: [],
@@ -14,12 +15,15 @@ function emptyPlan(): PagePlan {
 
 /**
  * What a users page means for the local directory under the policy: disabled users are dropped (memberships kept,
- * so they return complete when enabled) unless the policy includes them; `@removed` (soft or hard) removes.
+ * so they return complete when enabled) unless the policy includes them. `@removed: changed` is a soft delete: the
+ * user is marked deleted and keeps its memberships (hidden), so a restore — which Graph reports in users delta only,
+ * never in groups delta (concepts/delta-query-groups.md) — brings them back; `@removed: deleted` removes user and links.
  */
 export function planUserPage(changes: readonly UserChange[], policy: SyncPolicy): PagePlan {
   const plan = emptyPlan();
   for (const change of changes) {
-    if (change.kind === 'removed') plan.removeUserIds.push(change.id);
+    if (change.kind === 'removed')
+      (change.reason === 'deleted' ? plan.removeUserIds : plan.softDeleteUserIds).push(change.id);
     else if (!change.user.accountEnabled && policy.disabledUsers === 'exclude')
       plan.excludeUserIds.push(change.user.id);
     else plan.upsertUsers.push(change.user);

@@ -36,7 +36,7 @@ describe('emulator token endpoint with the real msal-node', () => {
     assert.equal(claims.iss, `https://sts.windows.net/${TenantID}/`);
     assert.equal(claims.tid, TenantID);
     assert.equal(claims.appid, ClientID);
-    assert.equal(claims.azp, ClientID);
+    assert.equal(claims.azp, undefined, 'v1.0 tokens name the client appid, not azp');
     assert.equal(claims.appidacr, '1');
     assert.equal(claims.oid, emulator.defaultApp.objectId);
     assert.equal(claims.sub, emulator.defaultApp.objectId);

@@ -74,6 +74,8 @@ export function registerDemoCommand(program: Command, ctx: CliContext): Command 
         users: parseCount('users', options.users, 100_000),
         groups: parseCount('groups', options.groups, 10_000),
         seed: 'gatehouse-demo',
+        // The demo meets the tenant as it really is (product.md §9.1): lag, disorder, random 429s.
+        profile: 'realistic',
       });
       const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-demo-'));
       // No key in the environment: gatehouse writes master.key (mode 0600) into the data dir, so a CLI pointed at

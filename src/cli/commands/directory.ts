@@ -42,7 +42,12 @@ export function registerDirectoryCommands(program: Command, ctx: CliContext): Co
         .result(users, () =>
           formatTable([
             ['ID', 'USER PRINCIPAL NAME', 'DISPLAY NAME', 'ENABLED'],
-            ...users.map((u) => [u.id, u.userPrincipalName, u.displayName ?? '', u.accountEnabled ? 'yes' : 'no']),
+            ...users.map((u) => [
+              u.id,
+              u.userPrincipalName,
+              u.displayName ?? '',
+              u.deleted ? 'deleted' : u.accountEnabled ? 'yes' : 'no',
+            ]),
           ]),
         );
     });

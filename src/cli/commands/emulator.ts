@@ -7,7 +7,7 @@ import {
   untilSignal,
   writeTlsCertificate,
 } from '../../emulator/emulator-summary.js';
-import { startEmulator } from '../../emulator/index.js';
+import { parseLagRange, startEmulator } from '../../emulator/index.js';
 import type { CliContext } from '../cli-context.js';
 import { shownPath, shownValue } from '../shown-value.js';
 
@@ -20,6 +20,8 @@ interface EmulatorCliOptions {
   latencyMs: string;
   throttleRate: string;
   throttling?: boolean;
+  profile: string;
+  lagMs?: string;
   tls?: boolean;
   tlsCert?: string;
   tlsKey?: string;
@@ -59,6 +61,8 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): Comm
     .option('--latency-ms <ms>', 'latency added to every request', '0')
     .option('--throttle-rate <r>', 'fraction of Graph requests answered 429 with Retry-After', '0')
     .option('--throttling', "enforce Graph's resource-unit budgets (429 when exceeded)")
+    .option('--profile <profile>', 'realistic (lag, disorder, random 429s, strict input) or exact', 'realistic')
+    .option('--lag-ms <min-max>', 'replication lag per write in ms, e.g. 0-3000 (0 = none)')
     .option('--tls', 'serve https with a fresh self-signed certificate (needed off loopback)')
     .option('--tls-cert <file>', 'serve https with this certificate (PEM); needs --tls-key')
     .option('--tls-key <file>', 'private key (PEM) of --tls-cert')
@@ -73,6 +77,8 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): Comm
         throttleRate: rate(options.throttleRate),
         throttling: options.throttling ?? false,
         tls: tlsOption(ctx, options),
+        profile: profileOption(options.profile),
+        ...(options.lagMs === undefined ? {} : { realism: { replicationLagMs: lagOption(options.lagMs) } }),
       });
       const certificate = writeTlsCertificate(emulator);
       try {
@@ -85,6 +91,19 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): Comm
         await emulator.stop();
       }
     });
+}
+
+function profileOption(value: string): 'realistic' | 'exact' {
+  if (value === 'realistic' || value === 'exact') return value;
+  throw new AppError('USAGE_ERROR', { message: `--profile must be realistic or exact, got '${value}'.` });
+}
+
+function lagOption(value: string): { min: number; max: number } {
+  try {
+    return parseLagRange(value);
+  } catch (cause) {
+    throw new AppError('USAGE_ERROR', { message: `--lag-ms must be MS or MIN-MAX, got '${value}'.`, cause });
+  }
 }
 
 function tlsOption(

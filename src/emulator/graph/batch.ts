@@ -18,7 +18,12 @@ export type InnerDispatch = (req: EmulatorRequest, item: BatchItem) => EmulatorR
  * (anything else is refused), 424 for requests whose dependency failed. Each inner request is authenticated,
  * throttled and fault-injected on its own.
  */
-export function runBatch(req: EmulatorRequest, dispatchInner: InnerDispatch): { status: number; body: unknown } {
+export function runBatch(
+  req: EmulatorRequest,
+  dispatchInner: InnerDispatch,
+  /** Reorders the responses (realism `shuffleBatchResponses`: Graph answers in any order, matched by `id`). */
+  order?: <T>(responses: T[]) => T[],
+): { status: number; body: unknown } {
   const items = parseItems(req);
   const ids = new Set<string>();
   for (const item of items) {
@@ -70,7 +75,7 @@ export function runBatch(req: EmulatorRequest, dispatchInner: InnerDispatch): { 
       ...(response.body === undefined ? {} : { body: response.body }),
     };
   });
-  return { status: 200, body: { responses } };
+  return { status: 200, body: { responses: order ? order(responses) : responses } };
 }
 
 function parseItems(req: EmulatorRequest): BatchItem[] {

@@ -34,6 +34,7 @@ export function collectionPage(ctx: GraphContext, options: CollectionOptions): R
   const accept = (obj: DirObject | undefined): obj is DirObject =>
     obj !== undefined &&
     obj.state === 'active' &&
+    ctx.dir.isVisible(obj) &&
     (!kindFilter || obj.kind === kindFilter) &&
     (!predicate || predicate(obj.props, obj.id));
   const value: Record<string, unknown>[] = [];

@@ -12,6 +12,20 @@ export interface DeltaSettings {
   tokenLifetimeMs: number;
   /** Bumped by `expireDeltaTokens()`: tokens of an older epoch answer 410. */
   epoch: number;
+  /** How expired tokens answer: 410 resyncRequired (+ Location) or 400 syncStateNotFound. */
+  expiredAnswer: 'resyncRequired' | 'syncStateNotFound';
+  /** A split group's later pages come after other objects, anywhere in the round. */
+  interleaveSplitGroups: boolean;
+  /** Fraction of the previous round's objects the next round reports again. */
+  crossRoundReplayRate: number;
+  /** A first round may report `@removed` for objects deleted before it started. */
+  removedInFirstRound: boolean;
+  /** Never-set properties are left out instead of `null`. */
+  omitUnsetProperties: boolean;
+  /** groups/delta without $select includes `members@delta`. */
+  membersByDefault: boolean;
+  /** Seeded random source of the disorder (set by the emulator). */
+  random?: () => number;
 }
 
 export function defaultDeltaSettings(): DeltaSettings {
@@ -22,5 +36,11 @@ export function defaultDeltaSettings(): DeltaSettings {
     emptyPageEveryNthPage: 5,
     tokenLifetimeMs: 7 * 24 * 3600_000,
     epoch: 0,
+    expiredAnswer: 'resyncRequired',
+    interleaveSplitGroups: false,
+    crossRoundReplayRate: 0,
+    removedInFirstRound: false,
+    omitUnsetProperties: false,
+    membersByDefault: false,
   };
 }

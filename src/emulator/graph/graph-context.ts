@@ -27,6 +27,8 @@ export class GraphContext {
     readonly delta: DeltaSettings,
     /** The caller's app may change privileged (admin) users. */
     readonly canManagePrivileged: boolean,
+    /** Realism `strictInput`: refuse what Graph refuses (filter properties, id format, UPN characters, $expand). */
+    readonly strict = false,
   ) {}
 
   get roles(): readonly string[] {

@@ -12,6 +12,8 @@ export interface GraphDeps extends RouteDeps {
   readonly signer: TokenSigner;
   readonly faults: FaultPlan;
   readonly throttle: GraphThrottle;
+  /** Retry-After of an injected 429 without a fixed one: a value, null (no header), or undefined (the default). */
+  readonly retryAfter?: () => string | null | undefined;
 }
 
 const JSON_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
@@ -70,7 +72,8 @@ export function handleGraph(
     const fault = deps.faults.take({ method: req.method, path: req.url.pathname + req.url.search });
     if (fault) {
       const [code, message] = FAULT_CODES[fault.status] ?? ['UnknownError', 'Injected failure.'];
-      const retryAfter = retryAfterOf(fault);
+      const varied = fault.status === 429 && fault.retryAfterSeconds === undefined ? deps.retryAfter?.() : undefined;
+      const retryAfter = varied === undefined ? retryAfterOf(fault) : (varied ?? undefined);
       throw new GraphError(
         fault.status,
         fault.code ?? code,

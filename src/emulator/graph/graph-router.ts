@@ -27,6 +27,8 @@ export interface RouteDeps {
   readonly canManagePrivileged: (clientId: string) => boolean;
   /** App registrations with their credentials (`/applications`), for expiry reads. */
   readonly applications?: ApplicationDirectory;
+  /** Realism `strictInput`: refuse what Graph refuses ($filter properties, id format, UPN characters, $expand). */
+  readonly strictInput?: () => boolean;
 }
 
 /** `/delta` is a shortcut for `/microsoft.graph.delta`, which the SDKs send (https://learn.microsoft.com/graph/delta-query-groups). */
@@ -49,6 +51,7 @@ export function routeGraph(
     deps.tenant,
     deps.delta,
     deps.canManagePrivileged(claims.appid),
+    deps.strictInput?.() ?? false,
   );
   const [root, id, sub, fourth, fifth] = segments;
   const method = req.method;

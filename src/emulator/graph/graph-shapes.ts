@@ -92,6 +92,16 @@ const ENTITY: Record<ObjectKind, string> = {
   servicePrincipal: 'microsoft.graph.servicePrincipal',
 };
 
+/**
+ * Properties `$filter` may name under strict input (the emulator's subset of those the resource pages mark
+ * "Supports $filter"); anything else is 400 Request_UnsupportedQuery, as Graph answers.
+ */
+export function filterableProperties(kind: ObjectKind): ReadonlySet<string> {
+  if (kind === 'user') return new Set([...USER_PROPERTIES].filter((p) => p !== 'manager' && p !== 'passwordPolicies'));
+  if (kind === 'group') return new Set([...GROUP_PROPERTIES].filter((p) => p !== 'members' && p !== 'theme'));
+  return new Set(kind === 'device' ? DEVICE_PROPERTIES : SP_PROPERTIES);
+}
+
 /** Validates `$select` against the type, as Graph does (unknown property → 400). */
 export function checkSelect(kind: 'user' | 'group', select: string[] | undefined): void {
   if (!select) return;

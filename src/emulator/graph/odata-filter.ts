@@ -11,18 +11,26 @@ const ADVANCED_HINT =
  * `p in ('a','b')`, `startswith(p,'v')`, joined by `and`/`or`; `ne` and `endswith` only as advanced queries
  * (ConsistencyLevel: eventual + $count=true). String comparisons are case-insensitive, as in the directory.
  */
-export function compileFilter(filter: string, advanced: boolean): Predicate {
+export function compileFilter(filter: string, advanced: boolean, allowed?: ReadonlySet<string>): Predicate {
   const orParts = splitTopLevel(filter, 'or');
   const ors = orParts.map((part) => {
-    const ands = splitTopLevel(part, 'and').map((clause) => compileClause(clause.trim(), advanced));
+    const ands = splitTopLevel(part, 'and').map((clause) => compileClause(clause.trim(), advanced, allowed));
     return (p: Record<string, unknown>, id: string) => ands.every((f) => f(p, id));
   });
   return (p, id) => ors.some((f) => f(p, id));
 }
 
-function compileClause(clause: string, advanced: boolean): Predicate {
+/** Strict input: a property the resource does not filter on is refused as Graph does. */
+function checkFilterable(prop: string, allowed: ReadonlySet<string> | undefined): void {
+  if (allowed && prop !== 'id' && !allowed.has(prop))
+    throw graphErrors.unsupportedQuery(`Unsupported or invalid query filter clause specified for property '${prop}'.`);
+}
+
+function compileClause(clause: string, advanced: boolean, allowed?: ReadonlySet<string>): Predicate {
   const inner = /^\((.*)\)$/.exec(clause);
-  if (inner?.[1] && !/^\(.*\)\s*(and|or)\s*\(.*\)$/.test(clause)) return compileFilter(inner[1], advanced);
+  if (inner?.[1] && !/^\(.*\)\s*(and|or)\s*\(.*\)$/.test(clause)) return compileFilter(inner[1], advanced, allowed);
+  const property = /^(?:startswith|endswith)\(\s*(\w+)|^(\w+)\s+(?:in|eq|ne)\s/i.exec(clause);
+  if (property) checkFilterable((property[1] ?? property[2]) as string, allowed);
   let m = /^startswith\(\s*(\w+)\s*,\s*'((?:[^']|'')*)'\s*\)$/i.exec(clause);
   if (m) {
     const [prop, value] = [m[1] as string, unquote(m[2] as string).toLowerCase()];

@@ -2,7 +2,7 @@ import type { DirObject } from '../directory-state.js';
 import { castKind, collectionPage } from './collection-page.js';
 import type { GraphContext, RouteResult } from './graph-context.js';
 import { GraphError, graphErrors } from './graph-error.js';
-import { checkSelect, shape } from './graph-shapes.js';
+import { checkSelect, filterableProperties, shape } from './graph-shapes.js';
 import { compileFilter, compileSearch, type Predicate } from './odata-filter.js';
 import { isEventual } from './odata-query.js';
 import { PERMISSIONS } from './permissions.js';
@@ -15,7 +15,8 @@ export function listObjects(ctx: GraphContext, kind: 'user' | 'group'): RouteRes
   if (ctx.query.orderby && ctx.query.filter && !advanced)
     throw graphErrors.unsupportedQuery('Sorting not supported for current query.');
   const predicates: Predicate[] = [];
-  if (ctx.query.filter) predicates.push(compileFilter(ctx.query.filter, advanced));
+  if (ctx.query.filter)
+    predicates.push(compileFilter(ctx.query.filter, advanced, ctx.strict ? filterableProperties(kind) : undefined));
   if (ctx.query.search !== undefined) {
     const fields =
       kind === 'user'
@@ -72,11 +73,13 @@ export function countObjects(ctx: GraphContext, kind: 'user' | 'group'): RouteRe
       "Count is not currently supported. Add the 'ConsistencyLevel: eventual' header to use $count.",
     );
   const source = kind === 'user' ? ctx.dir.users : ctx.dir.groups;
-  const predicate = ctx.query.filter ? compileFilter(ctx.query.filter, true) : undefined;
+  const predicate = ctx.query.filter
+    ? compileFilter(ctx.query.filter, true, ctx.strict ? filterableProperties(kind) : undefined)
+    : undefined;
   let count = 0;
   for (const ix of source) {
     const obj = ctx.dir.objects[ix];
-    if (obj?.state === 'active' && (!predicate || predicate(obj.props, obj.id))) count++;
+    if (obj?.state === 'active' && ctx.dir.isVisible(obj) && (!predicate || predicate(obj.props, obj.id))) count++;
   }
   return { status: 200, body: count, headers: { 'content-type': 'text/plain' } };
 }
@@ -92,13 +95,39 @@ export function getObject(ctx: GraphContext, kind: 'user' | 'group', key: string
     body: {
       '@odata.context': `${ctx.root}/$metadata#${kind}s${selectSuffix}/$entity`,
       ...shape(obj, ctx.query.select),
+      ...expanded(ctx, obj),
     },
   };
 }
 
+/**
+ * Strict input: `$expand=members` on a group returns at most 20 members (https://learn.microsoft.com/graph/api/group-list-members
+ * and query-parameters "$expand … returns up to 20 objects"); any other `$expand` is refused.
+ */
+function expanded(ctx: GraphContext, obj: DirObject): Record<string, unknown> {
+  const expand = ctx.query.expand;
+  if (!ctx.strict || expand === undefined) return {};
+  const name = expand.split('(')[0]?.trim();
+  if (obj.kind !== 'group' || name !== 'members')
+    throw graphErrors.badRequest(`Could not find a navigation property named '${name}' that can be expanded.`);
+  const members = ctx.dir
+    .visibleMembers(obj)
+    .map((ix) => ctx.dir.objects[ix] as DirObject)
+    .filter((m) => m.state === 'active' && ctx.dir.isVisible(m))
+    .slice(0, 20)
+    .map((m) => shape(m, ['id', 'displayName'], true));
+  return { members };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function requireObject(ctx: GraphContext, key: string, kind?: DirObject['kind']): DirObject {
+  // Strict input: groups and directory objects are addressed by GUID only (users also by userPrincipalName).
+  if (ctx.strict && kind !== 'user' && !GUID.test(key))
+    throw graphErrors.badRequest(`Invalid object identifier '${key}'.`);
   const obj = kind === 'group' ? ctx.dir.find(key, 'group') : ctx.dir.find(key, kind);
-  if (!obj) throw graphErrors.notFound(key);
+  // Replication lag: an object created a moment ago is not there yet for other requests.
+  if (!obj || !ctx.dir.isVisible(obj)) throw graphErrors.notFound(key);
   return obj;
 }
 
@@ -112,7 +141,7 @@ export function listMembers(
   ctx.require(PERMISSIONS.readGroups);
   const group = requireObject(ctx, groupId, 'group');
   const kind = castKind(cast);
-  const source = transitive ? ctx.dir.transitiveMembers(group.ix) : (group.members ?? []);
+  const source = transitive ? ctx.dir.transitiveMembers(group.ix) : ctx.dir.visibleMembers(group);
   const predicate = ctx.query.filter
     ? compileFilter(ctx.query.filter, isEventual(ctx.req.headers) && ctx.query.count)
     : undefined;
@@ -136,7 +165,7 @@ export function listMemberOf(
   ctx.require(ownerRequirement(owner));
   const obj = requireObject(ctx, id, owner === 'users' ? 'user' : owner === 'groups' ? 'group' : undefined);
   const kind = castKind(cast);
-  const source = transitive ? ctx.dir.transitiveMemberOf(obj.ix) : [...ctx.dir.memberOf(obj.ix)];
+  const source = transitive ? ctx.dir.visibleTransitiveMemberOf(obj.ix) : [...ctx.dir.visibleMemberOf(obj.ix)];
   return collectionPage(ctx, {
     source,
     context: kind ? `${kind}s` : 'directoryObjects',
@@ -163,7 +192,7 @@ export function memberFunctions(
   ctx.require(ownerRequirement(owner));
   const obj = requireObject(ctx, id, owner === 'users' ? 'user' : owner === 'groups' ? 'group' : undefined);
   const body = ctx.jsonBody();
-  const groups = ctx.dir.transitiveMemberOf(obj.ix).map((ix) => ctx.dir.objects[ix] as DirObject);
+  const groups = ctx.dir.visibleTransitiveMemberOf(obj.ix).map((ix) => ctx.dir.objects[ix] as DirObject);
   const context = `${ctx.root}/$metadata#Collection(Edm.String)`;
   if (fn === 'checkMemberGroups' || fn === 'checkMemberObjects') {
     const field = fn === 'checkMemberGroups' ? 'groupIds' : 'ids';

@@ -15,6 +15,32 @@ function requiredError(target: string): GraphError {
   ]);
 }
 
+/**
+ * Strict input, Entra's character rules (https://learn.microsoft.com/entra/identity/hybrid/connect/plan-connect-userprincipalname
+ * and the user resource): the UPN's user name takes only A–Z a–z 0–9 ' . - _ ! # ^ ~, no leading, trailing or double
+ * dot; mailNickname is ASCII without spaces and @ ( ) \ [ ] " ; : < > ,.
+ */
+const UPN_USER = /^[A-Za-z0-9'._!#^~-]{1,64}$/;
+const NICKNAME_FORBIDDEN = /[^\x21-\x7e]|[@()\\[\]";:<>,]/;
+
+function invalidValue(target: string): GraphError {
+  const message = `Property ${target} is invalid.`;
+  return new GraphError(400, 'Request_BadRequest', message, [{ code: 'InvalidValue', target, message }]);
+}
+
+function checkCharacters(ctx: GraphContext, body: Record<string, unknown>): void {
+  if (!ctx.strict) return;
+  const upn = body.userPrincipalName;
+  if (typeof upn === 'string') {
+    const user = upn.slice(0, upn.lastIndexOf('@'));
+    if (!UPN_USER.test(user) || user.startsWith('.') || user.endsWith('.') || user.includes('..'))
+      throw invalidValue('userPrincipalName');
+  }
+  const nickname = body.mailNickname;
+  if (typeof nickname === 'string' && (nickname.length > 64 || NICKNAME_FORBIDDEN.test(nickname)))
+    throw invalidValue('mailNickname');
+}
+
 function checkUpn(ctx: GraphContext, upn: unknown, selfIx?: number): string {
   if (typeof upn !== 'string' || !upn.includes('@')) throw requiredError('userPrincipalName');
   const domain = upn.slice(upn.lastIndexOf('@') + 1).toLowerCase();
@@ -66,6 +92,7 @@ export function createUser(ctx: GraphContext): RouteResult {
   for (const field of ['displayName', 'mailNickname'] as const)
     if (typeof body[field] !== 'string' || !(body[field] as string).trim()) throw requiredError(field);
   const upn = checkUpn(ctx, body.userPrincipalName);
+  checkCharacters(ctx, body);
   const profile = body.passwordProfile as Record<string, unknown> | undefined;
   if (!profile || typeof profile !== 'object') throw requiredError('passwordProfile');
   checkPassword(profile.password);
@@ -98,6 +125,7 @@ export function updateUser(ctx: GraphContext, key: string): RouteResult {
   if ('accountEnabled' in body && typeof body.accountEnabled !== 'boolean')
     throw graphErrors.badRequest("Invalid value specified for property 'accountEnabled' of resource 'User'.");
   if ('userPrincipalName' in body) checkUpn(ctx, body.userPrincipalName, user.ix);
+  checkCharacters(ctx, body);
   const { passwordProfile: _secret, id: _id, ...props } = body;
   ctx.dir.update(user, props);
   return { status: 204 };

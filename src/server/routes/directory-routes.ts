@@ -16,6 +16,9 @@ const UserSchema = Type.Object(
     displayName: Type.Union([Type.String(), Type.Null()]),
     mail: Type.Union([Type.String(), Type.Null()]),
     accountEnabled: Type.Boolean(),
+    deleted: Type.Optional(
+      Type.Boolean({ description: 'Soft-deleted in Entra ID: kept for a restore, a member of nothing meanwhile.' }),
+    ),
   },
   { additionalProperties: true },
 );

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * The local directory, per connection (`src/directory`). `round_id` marks the sync round that last saw the row, so a
  * full round can find (and remove) what it did not see, even across a crash and resume.
@@ -17,6 +19,8 @@ export interface DirectoryUsersTable {
   /** 0/1. */
   account_enabled: number;
   round_id: number;
+  /** 0/1: soft-deleted in Entra (restorable): memberships kept but hidden (migration 0095). */
+  soft_deleted: Generated<number>;
 }
 
 export interface DirectoryGroupsTable {

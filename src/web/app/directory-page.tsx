@@ -12,6 +12,8 @@ interface User {
   displayName: string | null;
   mail: string | null;
   accountEnabled: boolean;
+  /** Soft-deleted in Entra: kept (with hidden memberships) until restored or permanently deleted. */
+  deleted?: boolean;
   jobTitle?: string | null;
   department?: string | null;
 }
@@ -130,7 +132,7 @@ export function DirectoryPage() {
                       <td>{u.userPrincipalName}</td>
                       <td>{u.mail ?? ''}</td>
                       <td>{u.department ?? ''}</td>
-                      <td>{u.accountEnabled ? 'yes' : 'no'}</td>
+                      <td>{u.deleted ? 'deleted' : u.accountEnabled ? 'yes' : 'no'}</td>
                     </tr>
                   ))}
                 </tbody>
