@@ -49,14 +49,20 @@ const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 interface Scenario {
   floor: WalkResult;
   full: SyncReport;
+  /** CPU of this process during the full sync (fetch, parse, plan and write; the emulator is another process). */
+  fullCpuMs: number;
   naive?: WalkResult;
 }
 
-async function fullSync(summary: EmulatorSummary): Promise<{ gatehouse: Gatehouse; report: SyncReport }> {
+async function fullSync(
+  summary: EmulatorSummary,
+): Promise<{ gatehouse: Gatehouse; report: SyncReport; cpuMs: number }> {
   const { gatehouse } = await openBenchGatehouse(summary, postgresUrl);
+  const cpu = process.cpuUsage();
   const report = await gatehouse.sync.run('bench');
+  const used = process.cpuUsage(cpu);
   if (report.status !== 'succeeded') throw new Error(`sync ${report.status}: ${JSON.stringify(report.errors)}`);
-  return { gatehouse, report };
+  return { gatehouse, report, cpuMs: (used.user + used.system) / 1000 };
 }
 
 async function scenario(
@@ -69,8 +75,8 @@ async function scenario(
     log(`emulator up in ${s(emulator.summary.startupMs)} (${emulator.summary.rssMb} MB); fetch-only floor…`);
     const floor = await fetchOnlyFloor(emulator.summary, GROUP_SELECT);
     log(`floor ${s(floor.ms)}, ${floor.requests} requests; gatehouse full sync…`);
-    const { gatehouse, report } = await fullSync(emulator.summary);
-    log(`full ${s(report.durationMs)}, ${report.requests} requests`);
+    const { gatehouse, report, cpuMs } = await fullSync(emulator.summary);
+    log(`full ${s(report.durationMs)}, ${report.requests} requests, ${Math.round(cpuMs)} ms CPU`);
     let naive: WalkResult | undefined;
     if (withNaive) {
       naive = await naiveSync(emulator.summary, join(mkdtempSync(join(tmpdir(), 'gatehouse-naive-')), 'naive.db'));
@@ -78,7 +84,7 @@ async function scenario(
     }
     await keep?.(gatehouse, emulator.summary);
     await gatehouse.close();
-    return { floor, full: report, ...(naive ? { naive } : {}) } as Scenario;
+    return { floor, full: report, fullCpuMs: cpuMs, ...(naive ? { naive } : {}) } as Scenario;
   } finally {
     await emulator.stop();
   }
@@ -162,6 +168,17 @@ add(
 );
 const r0 = f.durationMs / plain.floor.ms;
 add('full ÷ floor (no latency)', ratio(f.durationMs, plain.floor.ms), '≤ 1.3', mark(r0 <= 1.3));
+// CPU per 1,000 objects gatehouse wrote (users + groups + links), the same denominator for all three: CPU is what
+// decides how many tenants an instance serves, and a shared machine's load moves it far less than wall time.
+const written = f.users.added + f.groups.added + f.memberships.added;
+const per1000 = (cpuMs: number) => (written > 0 ? ((cpuMs / written) * 1000).toFixed(2) : 'n/a');
+add(
+  'CPU ms per 1,000 objects written: floor / gatehouse / naive (no latency)',
+  `${per1000(plain.floor.cpuMs)} / ${per1000(plain.fullCpuMs)} / ${plain.naive ? per1000(plain.naive.cpuMs) : '–'} (${written} objects)`,
+  '',
+  '',
+);
+add('gatehouse CPU ÷ floor CPU (no latency)', ratio(plain.fullCpuMs, plain.floor.cpuMs), '', '');
 if (plain.naive) {
   const n = plain.naive;
   add('3 naive approach (no latency)', `${s(n.ms)}, ${n.requests} req, ${n.resourceUnits} RU`, '', '');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { AppError } from '../core/errors.js';
+import { registerSqliteHandle } from './bulk-writes.js';
 import type { Engine } from './engine.js';
 import { assertSchemaCurrent, migrateToLatest } from './migrator.js';
 import { createPostgresPool, ensureSchema } from './postgres/postgres-pool.js';
@@ -58,7 +59,9 @@ function openSqlite(dataDir: string): Kysely<Database> {
   file.pragma('busy_timeout = 5000');
   file.pragma('synchronous = NORMAL');
   file.pragma('foreign_keys = ON');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  registerSqliteHandle(db, file);
+  return db;
 }
 
 async function openPostgres(options: OpenDatabaseOptions & { databaseUrl: string }): Promise<Kysely<Database>> {
