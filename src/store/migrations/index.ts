@@ -3,6 +3,7 @@ import { connectionsMigration } from './0002-connections.js';
 import { directoryMigration } from './0010-directory.js';
 import { syncMigration } from './0011-sync.js';
 import { directoryMemberIndexMigration } from './0012-directory-member-index.js';
+import { directoryMembershipsWithoutRowidMigration } from './0013-directory-memberships-without-rowid.js';
 import { auditLogMigration } from './0020-audit-log.js';
 import { accountsMigration } from './0030-accounts.js';
 import { consentRequestsMigration } from './0050-consent-requests.js';
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   directoryMigration,
   syncMigration,
   directoryMemberIndexMigration,
+  directoryMembershipsWithoutRowidMigration,
   auditLogMigration,
   accountsMigration,
   consentRequestsMigration,
