@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DirectoryChanges, DirectoryGroup, DirectoryUser, MembershipLink } from '../directory/directory-model.js';
-import { bulkAddMemberships, bulkUpsertGroups, bulkUpsertUsers } from './bulk-writes.js';
+import { bulkAddMemberships, bulkUpsertGroups, bulkUpsertUsers, sqliteBumpVersion } from './bulk-writes.js';
 import type { Database } from './schema.js';
 
 /** Rows per statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
@@ -104,6 +104,7 @@ async function deleteGroups(db: Kysely<Database>, cid: string, ids: readonly str
 
 /** Marks the connection's directory as changed, so cached membership indexes (in any process) reload. */
 export async function bumpDirectoryVersion(db: Kysely<Database>, cid: string): Promise<void> {
+  if (sqliteBumpVersion(db, cid)) return;
   await db
     .insertInto('directory_versions')
     .values({ connection_id: cid, version: 1 })

@@ -12,7 +12,7 @@ import {
   type SyncStore,
   type SyncStream,
 } from '../sync/ports.js';
-import { sqliteExistingLinks, sqliteStoredRounds } from './bulk-writes.js';
+import { sqliteExistingLinks, sqliteSaveCheckpoint, sqliteStoredRounds } from './bulk-writes.js';
 import { createDirectoryRepository } from './directory-repository.js';
 import { inTransaction, writeDirectoryChanges } from './directory-writes.js';
 import type { Database } from './schema.js';
@@ -157,11 +157,13 @@ async function writePage(
     roundId,
   );
   await recordPendingRemovals(trx, cid, plan);
-  await trx
-    .updateTable('sync_state')
-    .set(stream === 'users' ? { users_round: JSON.stringify(round) } : { groups_round: JSON.stringify(round) })
-    .where('connection_id', '=', cid)
-    .execute();
+  if (!sqliteSaveCheckpoint(trx, cid, stream, JSON.stringify(round))) {
+    await trx
+      .updateTable('sync_state')
+      .set(stream === 'users' ? { users_round: JSON.stringify(round) } : { groups_round: JSON.stringify(round) })
+      .where('connection_id', '=', cid)
+      .execute();
+  }
   return outcome;
 }
 
