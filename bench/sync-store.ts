@@ -5,10 +5,11 @@
 // without Graph or the emulator: the CPU the store costs per 1,000 objects, which a shared machine's load disturbs
 // far less than wall time. Prints one JSON line; writes nothing to BENCHMARKS.md.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import type { DirectoryGroup, DirectoryUser, MembershipLink } from '../src/directory/directory-model.js';
 import { openDatabase } from '../src/store/open-database.js';
 import { createSyncRepository } from '../src/store/sync-repository.js';
@@ -27,9 +28,11 @@ const userCount = Number(values.users);
 const groupCount = Number(values.groups);
 const linkCount = userCount * Number(values['links-per-user']);
 const url = values.engine === 'postgres' ? process.env.GATEHOUSE_TEST_DATABASE_URL : undefined;
+const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-store-bench-'));
+const schema = `gh_sb_${randomBytes(4).toString('hex')}`;
 const opened = await openDatabase({
-  dataDir: mkdtempSync(join(tmpdir(), 'gatehouse-store-bench-')),
-  ...(url ? { databaseUrl: url, schema: `gh_sb_${randomBytes(4).toString('hex')}`, migrations: 'auto' as const } : {}),
+  dataDir,
+  ...(url ? { databaseUrl: url, schema, migrations: 'auto' as const } : {}),
 });
 const cid = randomUUID();
 const store = createSyncRepository(opened.db);
@@ -133,3 +136,10 @@ process.stdout.write(
   })}\n`,
 );
 await opened.close();
+rmSync(dataDir, { recursive: true, force: true });
+if (url) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`drop schema if exists ${schema} cascade`);
+  await client.end();
+}
