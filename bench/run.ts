@@ -1,6 +1,7 @@
 // `npm run bench -- NAME [options]`: runs bench/NAME.ts in its own process (each benchmark parses its own options).
 //   npm run bench -- sync [--users 100000] [--groups 5000]   gatehouse's directory sync (BENCHMARKS.md "Sync")
 //   npm run bench -- emulator [--users 1000000]              the emulator itself (BENCHMARKS.md "Emulator")
+//   npm run bench -- sync-store [--users 100000] [--engine postgres]   the store's write path alone (CPU per object)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

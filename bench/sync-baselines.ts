@@ -5,9 +5,16 @@ import { type EmulatorSummary, fetchToken } from './sync-support.js';
 
 export interface WalkResult {
   ms: number;
+  /** CPU of this process (user + system) while walking: fetch, parse and, for the naive approach, its writes. */
+  cpuMs: number;
   requests: number;
   resourceUnits: number;
 }
+
+const cpuMsSince = (start: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+};
 
 interface Page {
   value: { id: string; [key: string]: unknown }[];
@@ -46,8 +53,9 @@ async function walk(start: string, bearer: string, counter: WalkResult, onPage?:
 export async function fetchOnlyFloor(s: EmulatorSummary, groupSelect: string): Promise<WalkResult> {
   const bearer = await fetchToken(s);
   const base = `${s.url}/v1.0`;
-  const counter: WalkResult = { ms: 0, requests: 0, resourceUnits: 0 };
+  const counter: WalkResult = { ms: 0, cpuMs: 0, requests: 0, resourceUnits: 0 };
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all([
     (async () => {
       await walk(`${base}/users/delta?$select=${USER_SELECT}&$deltatoken=latest`, bearer, counter);
@@ -56,6 +64,7 @@ export async function fetchOnlyFloor(s: EmulatorSummary, groupSelect: string): P
     walk(`${base}/groups/delta?$select=${groupSelect}`, bearer, counter),
   ]);
   counter.ms = performance.now() - started;
+  counter.cpuMs = cpuMsSince(cpu);
   return counter;
 }
 
@@ -74,8 +83,9 @@ export async function naiveSync(s: EmulatorSummary, file: string): Promise<WalkR
   const insertUser = db.prepare('insert or replace into users values (?, ?, ?, ?)');
   const insertGroup = db.prepare('insert or replace into groups values (?, ?)');
   const insertMember = db.prepare('insert or replace into members values (?, ?, ?)');
-  const counter: WalkResult = { ms: 0, requests: 0, resourceUnits: 0 };
+  const counter: WalkResult = { ms: 0, cpuMs: 0, requests: 0, resourceUnits: 0 };
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await walk(
     `${base}/users?$select=${USER_SELECT}&$top=999`,
     bearer,
@@ -107,6 +117,7 @@ export async function naiveSync(s: EmulatorSummary, file: string): Promise<WalkR
     );
   }
   counter.ms = performance.now() - started;
+  counter.cpuMs = cpuMsSince(cpu);
   db.close();
   return counter;
 }

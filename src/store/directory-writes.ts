@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DirectoryChanges, DirectoryGroup, DirectoryUser, MembershipLink } from '../directory/directory-model.js';
+import { bulkAddMemberships, bulkUpsertGroups, bulkUpsertUsers, sqliteBumpVersion } from './bulk-writes.js';
 import type { Database } from './schema.js';
 
 /** Rows per statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
@@ -11,108 +12,36 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
   return out;
 }
 
-function userRow(connectionId: string, user: DirectoryUser, roundId: number) {
-  return {
-    connection_id: connectionId,
-    id: user.id,
-    user_principal_name: user.userPrincipalName,
-    upn_lower: user.userPrincipalName.toLowerCase(),
-    display_name: user.displayName,
-    mail: user.mail,
-    given_name: user.givenName,
-    surname: user.surname,
-    job_title: user.jobTitle,
-    department: user.department,
-    account_enabled: user.accountEnabled ? 1 : 0,
-    round_id: roundId,
-    soft_deleted: 0,
-  };
-}
-
-function groupRow(connectionId: string, group: DirectoryGroup, roundId: number) {
-  return {
-    connection_id: connectionId,
-    id: group.id,
-    display_name: group.displayName,
-    name_lower: group.displayName.toLowerCase(),
-    description: group.description,
-    mail_enabled: group.mailEnabled ? 1 : 0,
-    security_enabled: group.securityEnabled ? 1 : 0,
-    group_types: JSON.stringify(group.groupTypes),
-    round_id: roundId,
-  };
-}
-
 /** The last occurrence of each key wins (a page may repeat an object; one statement must not upsert it twice). */
 function lastByKey<T>(items: readonly T[], key: (item: T) => string): T[] {
   return [...new Map(items.map((item) => [key(item), item])).values()];
 }
 
 async function upsertUsers(db: Kysely<Database>, cid: string, users: readonly DirectoryUser[], roundId: number) {
-  for (const part of chunks(lastByKey(users, (u) => u.id))) {
-    await db
-      .insertInto('directory_users')
-      .values(part.map((u) => userRow(cid, u, roundId)))
-      .onConflict((oc) =>
-        oc.columns(['connection_id', 'id']).doUpdateSet((eb) => ({
-          user_principal_name: eb.ref('excluded.user_principal_name'),
-          upn_lower: eb.ref('excluded.upn_lower'),
-          display_name: eb.ref('excluded.display_name'),
-          mail: eb.ref('excluded.mail'),
-          given_name: eb.ref('excluded.given_name'),
-          surname: eb.ref('excluded.surname'),
-          job_title: eb.ref('excluded.job_title'),
-          department: eb.ref('excluded.department'),
-          account_enabled: eb.ref('excluded.account_enabled'),
-          round_id: eb.ref('excluded.round_id'),
-          soft_deleted: eb.ref('excluded.soft_deleted'),
-        })),
-      )
-      .execute();
-  }
+  await bulkUpsertUsers(
+    db,
+    cid,
+    lastByKey(users, (u) => u.id),
+    roundId,
+  );
 }
 
 async function upsertGroups(db: Kysely<Database>, cid: string, groups: readonly DirectoryGroup[], roundId: number) {
-  for (const part of chunks(lastByKey(groups, (g) => g.id))) {
-    await db
-      .insertInto('directory_groups')
-      .values(part.map((g) => groupRow(cid, g, roundId)))
-      .onConflict((oc) =>
-        oc.columns(['connection_id', 'id']).doUpdateSet((eb) => ({
-          display_name: eb.ref('excluded.display_name'),
-          name_lower: eb.ref('excluded.name_lower'),
-          description: eb.ref('excluded.description'),
-          mail_enabled: eb.ref('excluded.mail_enabled'),
-          security_enabled: eb.ref('excluded.security_enabled'),
-          group_types: eb.ref('excluded.group_types'),
-          round_id: eb.ref('excluded.round_id'),
-        })),
-      )
-      .execute();
-  }
+  await bulkUpsertGroups(
+    db,
+    cid,
+    lastByKey(groups, (g) => g.id),
+    roundId,
+  );
 }
 
 async function addMemberships(db: Kysely<Database>, cid: string, links: readonly MembershipLink[], roundId: number) {
-  for (const part of chunks(lastByKey(links, (l) => `${l.groupId}/${l.memberId}`))) {
-    await db
-      .insertInto('directory_memberships')
-      .values(
-        part.map((l) => ({
-          connection_id: cid,
-          group_id: l.groupId,
-          member_id: l.memberId,
-          member_type: l.memberType,
-          round_id: roundId,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['connection_id', 'group_id', 'member_id']).doUpdateSet((eb) => ({
-          member_type: eb.ref('excluded.member_type'),
-          round_id: eb.ref('excluded.round_id'),
-        })),
-      )
-      .execute();
-  }
+  await bulkAddMemberships(
+    db,
+    cid,
+    lastByKey(links, (l) => `${l.groupId}/${l.memberId}`),
+    roundId,
+  );
 }
 
 /** Groups pairs by group, so each delete walks the primary key (connection, group, member) instead of a scan. */
@@ -175,6 +104,7 @@ async function deleteGroups(db: Kysely<Database>, cid: string, ids: readonly str
 
 /** Marks the connection's directory as changed, so cached membership indexes (in any process) reload. */
 export async function bumpDirectoryVersion(db: Kysely<Database>, cid: string): Promise<void> {
+  if (sqliteBumpVersion(db, cid)) return;
   await db
     .insertInto('directory_versions')
     .values({ connection_id: cid, version: 1 })

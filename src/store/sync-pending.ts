@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { PagePlan, SyncStream } from '../sync/ports.js';
+import { sqliteAnyPending } from './bulk-writes.js';
 import type { Database } from './schema.js';
 
 const CHUNK = 500;
@@ -67,12 +68,14 @@ async function cancelRemovals(db: Kysely<Database>, cid: string, kind: Removal['
  */
 export async function recordPendingRemovals(db: Kysely<Database>, cid: string, plan: PagePlan): Promise<void> {
   // Most pages have nothing to cancel: skip three big deletes when nothing is pending for this connection.
-  const anyPending = await db
-    .selectFrom('sync_pending_removals')
-    .select('kind')
-    .where('connection_id', '=', cid)
-    .limit(1)
-    .executeTakeFirst();
+  const anyPending =
+    sqliteAnyPending(db, cid) ??
+    (await db
+      .selectFrom('sync_pending_removals')
+      .select('kind')
+      .where('connection_id', '=', cid)
+      .limit(1)
+      .executeTakeFirst());
   if (anyPending) {
     const key = (kind: Removal['kind'], groupId: string, objectId: string): Removal => ({
       kind,

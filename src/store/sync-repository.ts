@@ -12,6 +12,7 @@ import {
   type SyncStore,
   type SyncStream,
 } from '../sync/ports.js';
+import { sqliteExistingLinks, sqliteSaveCheckpoint, sqliteStoredRounds } from './bulk-writes.js';
 import { createDirectoryRepository } from './directory-repository.js';
 import { inTransaction, writeDirectoryChanges } from './directory-writes.js';
 import type { Database } from './schema.js';
@@ -59,6 +60,8 @@ async function storedRounds(
   cid: string,
   ids: readonly string[],
 ): Promise<Map<string, number>> {
+  const fast = sqliteStoredRounds(db, table === 'directory_users' ? 'user' : 'group', cid, new Set(ids));
+  if (fast) return fast;
   const found = new Map<string, number>();
   for (const part of chunks([...new Set(ids)])) {
     const rows = await db
@@ -81,6 +84,8 @@ async function existingLinks(db: Kysely<Database>, cid: string, plan: PagePlan):
     if (members) members.push(l.memberId);
     else byGroup.set(l.groupId, [l.memberId]);
   }
+  const fast = sqliteExistingLinks(db, cid, byGroup);
+  if (fast) return fast;
   for (const [groupId, memberIds] of byGroup) {
     // A group with no stored links yet (every group of a first sync) needs no probe of its members.
     const any = await db
@@ -152,11 +157,13 @@ async function writePage(
     roundId,
   );
   await recordPendingRemovals(trx, cid, plan);
-  await trx
-    .updateTable('sync_state')
-    .set(stream === 'users' ? { users_round: JSON.stringify(round) } : { groups_round: JSON.stringify(round) })
-    .where('connection_id', '=', cid)
-    .execute();
+  if (!sqliteSaveCheckpoint(trx, cid, stream, JSON.stringify(round))) {
+    await trx
+      .updateTable('sync_state')
+      .set(stream === 'users' ? { users_round: JSON.stringify(round) } : { groups_round: JSON.stringify(round) })
+      .where('connection_id', '=', cid)
+      .execute();
+  }
   return outcome;
 }
 

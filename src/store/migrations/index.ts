@@ -4,6 +4,7 @@ import { connectionNameKeysNfkcMigration } from './0003-connection-name-keys-nfk
 import { directoryMigration } from './0010-directory.js';
 import { syncMigration } from './0011-sync.js';
 import { directoryMemberIndexMigration } from './0012-directory-member-index.js';
+import { directoryMembershipsWithoutRowidMigration } from './0013-directory-memberships-without-rowid.js';
 import { auditLogMigration } from './0020-audit-log.js';
 import { accountsMigration } from './0030-accounts.js';
 import { loginThrottleMigration } from './0031-login-throttle.js';
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   directoryMigration,
   syncMigration,
   directoryMemberIndexMigration,
+  directoryMembershipsWithoutRowidMigration,
   auditLogMigration,
   accountsMigration,
   loginThrottleMigration,
