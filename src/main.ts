@@ -20,6 +20,8 @@ import { createGraphDirectorySource } from './entra/graph-directory-source.js';
 import { checkMembershipLive } from './entra/graph-live-membership.js';
 import { TokenProviderRegistry } from './entra/token-provider-registry.js';
 import { createTokenStateRecorder } from './entra/token-state-recorder.js';
+import { createEventRecorder } from './events/event-recorder.js';
+import { EventService } from './events/event-service.js';
 import { SqlAccountRepository } from './store/account-repository.js';
 import { createAuditLogRepository } from './store/audit-log-repository.js';
 import { createDirectoryRepository } from './store/directory-repository.js';
@@ -43,6 +45,8 @@ export interface GatehouseOptions {
   clock?: Clock;
   /** `auto` applies pending migrations, `check` refuses an old schema; default auto on SQLite, check on PostgreSQL. */
   migrations?: 'auto' | 'check';
+  /** How long directory events are kept (default 30 days; GATEHOUSE_EVENT_RETENTION_DAYS). */
+  eventRetentionDays?: number;
 }
 
 /** One wired gatehouse: every service over one store. Areas add their services here. */
@@ -63,6 +67,8 @@ export interface Gatehouse {
   readonly audit: AuditLog;
   /** Identity actions: `actions.run(connectionName, actionName, input, actor)` (docs/actions.md). */
   readonly actions: ActionService;
+  /** Directory events (the outbox of every applied change, product.md section 9.2): list, long poll, follow. */
+  readonly events: EventService;
   /** Local accounts, sessions and API tokens of the server (`gatehouse accounts`, `gatehouse serve`). */
   readonly accounts: AccountService;
   readonly keyRing: KeyRing;
@@ -119,8 +125,10 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       logger: logger.child({ component: 'doctor' }),
     });
     const accounts = createAccountService({ repository: new SqlAccountRepository(store.db), clock });
-    const syncStore = createSyncRepository(store.db);
-    const directoryStore = createDirectoryRepository(store.db);
+    // Every applied write becomes directory events in its own transaction (src/events, product.md section 9.2).
+    const recordEvents = createEventRecorder({ clock });
+    const syncStore = createSyncRepository(store.db, recordEvents);
+    const directoryStore = createDirectoryRepository(store.db, recordEvents);
     const directory = new DirectoryService({
       store: directoryStore,
       clock,
@@ -182,9 +190,19 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       audit,
       logger: logger.child({ component: 'actions' }),
     });
+    const events = new EventService({
+      db: store.db,
+      clock,
+      connectionId: async (name) => {
+        const found = await connections.get(name);
+        return { id: found.id, name: found.name };
+      },
+      ...(options.eventRetentionDays ? { retentionDays: options.eventRetentionDays } : {}),
+    });
     return {
       dataDir: options.dataDir,
       directory,
+      events,
       sync,
       membership,
       audit,

@@ -8,6 +8,12 @@ import type {
   DirectoryUsersTable,
   DirectoryVersionsTable,
 } from './schema/directory.js';
+import type {
+  DirectoryEventsTable,
+  EventCursorsTable,
+  WebhookDeliveriesTable,
+  WebhooksTable,
+} from './schema/events.js';
 import type { MetaTable } from './schema/meta.js';
 import type { SyncPendingRemovalsTable, SyncRunsTable, SyncStateTable } from './schema/sync.js';
 
@@ -36,4 +42,8 @@ export interface Database {
   setup_tokens: SetupTokensTable;
   audit_log: AuditLogTable;
   consent_requests: ConsentRequestsTable;
+  event_cursors: EventCursorsTable;
+  directory_events: DirectoryEventsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
