@@ -44,7 +44,7 @@ describe('directory events from syncs', () => {
     assert.equal(event?.connection, fx.connectionName);
     assert.equal(event?.source, 'sync');
     assert.ok(event?.runId);
-    assert.equal((event?.data.user as { displayName: string }).displayName, 'Dry Run Person');
+    assert.equal((event?.data.user as { displayName?: string } | undefined)?.displayName, 'Dry Run Person');
   });
 
   it('every user, group and membership event type, in order, with the changed properties', async () => {
@@ -65,7 +65,7 @@ describe('directory events from syncs', () => {
     }
     assert.equal(first.reported, first.events.length);
     const updated = first.events.find((e) => e.type === 'user.updated');
-    assert.deepEqual((updated?.data.changed as string[]).sort(), ['department', 'jobTitle']);
+    assert.deepEqual([...((updated?.data.changed as string[] | undefined) ?? [])].sort(), ['department', 'jobTitle']);
     const disabled = first.events.find((e) => e.type === 'user.disabled');
     assert.equal(disabled?.data.excluded, true);
     const ids = first.events.map((e) => Number(e.id));
