@@ -8,6 +8,7 @@ import { registerConnectionTestCommand } from './commands/connections-test.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDirectoryCommands } from './commands/directory.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
+import { registerEventCommands } from './commands/events.js';
 import { registerGroupCommands } from './commands/groups.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerMembershipCommands } from './commands/membership.js';
@@ -49,6 +50,7 @@ export function createProgram(ctx: CliContextController): Command {
   registerSyncCommands(program, ctx);
   registerDirectoryCommands(program, ctx);
   registerMembershipCommands(program, ctx);
+  registerEventCommands(program, ctx);
   registerServeCommand(program, ctx);
   registerAccountCommands(program, ctx);
   return program;

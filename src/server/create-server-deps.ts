@@ -52,6 +52,7 @@ export function createServerDeps(gatehouse: Gatehouse, options: ServerOptions = 
       directory: gatehouse.directory,
       directoryReader: createDirectoryRepository(store.db),
       actions: gatehouse.actions,
+      events: gatehouse.events,
       consent: new ConsentService({
         store: createConsentRequestRepository(store.db),
         connections: gatehouse.connections,
