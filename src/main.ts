@@ -22,6 +22,8 @@ import { TokenProviderRegistry } from './entra/token-provider-registry.js';
 import { createTokenStateRecorder } from './entra/token-state-recorder.js';
 import { createEventRecorder } from './events/event-recorder.js';
 import { EventService } from './events/event-service.js';
+import { type DispatcherOptions, WebhookDispatcher } from './events/webhook-dispatcher.js';
+import { WebhookService } from './events/webhook-service.js';
 import { SqlAccountRepository } from './store/account-repository.js';
 import { createAuditLogRepository } from './store/audit-log-repository.js';
 import { createDirectoryRepository } from './store/directory-repository.js';
@@ -47,6 +49,8 @@ export interface GatehouseOptions {
   migrations?: 'auto' | 'check';
   /** How long directory events are kept (default 30 days; GATEHOUSE_EVENT_RETENTION_DAYS). */
   eventRetentionDays?: number;
+  /** GATEHOUSE_WEBHOOK_ALLOW_PRIVATE=1: webhook URLs may resolve to private and link-local addresses. */
+  webhookAllowPrivate?: boolean;
 }
 
 /** One wired gatehouse: every service over one store. Areas add their services here. */
@@ -69,6 +73,11 @@ export interface Gatehouse {
   readonly actions: ActionService;
   /** Directory events (the outbox of every applied change, product.md section 9.2): list, long poll, follow. */
   readonly events: EventService;
+  /** Webhooks (create, list, deliveries, redeliver, test); `webhookDispatcher()` delivers them (`serve` starts one). */
+  readonly webhooks: WebhookService;
+  webhookDispatcher(
+    options?: Partial<Omit<DispatcherOptions, 'db' | 'cipher' | 'clock' | 'logger'>>,
+  ): WebhookDispatcher;
   /** Local accounts, sessions and API tokens of the server (`gatehouse accounts`, `gatehouse serve`). */
   readonly accounts: AccountService;
   readonly keyRing: KeyRing;
@@ -199,10 +208,34 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       },
       ...(options.eventRetentionDays ? { retentionDays: options.eventRetentionDays } : {}),
     });
+    const webhooks = new WebhookService({
+      db: store.db,
+      cipher: ring,
+      clock,
+      connection: async (name) => {
+        const found = await connections.get(name);
+        return { id: found.id, name: found.name };
+      },
+      connectionName: async (id) => (await connections.list()).find((c) => c.id === id)?.name,
+      resolveGroupId: async (connectionId, group) => (await directory.resolveGroup(connectionId, group)).id,
+      ...(options.webhookAllowPrivate ? { allowPrivate: true } : {}),
+    });
+    const webhookDispatcher = (overrides: Partial<DispatcherOptions> = {}) =>
+      new WebhookDispatcher({
+        db: store.db,
+        cipher: ring,
+        clock,
+        logger: logger.child({ component: 'webhooks' }),
+        owner: `${leaseOwner.owner}/webhooks`,
+        onHourly: () => events.prune(),
+        ...overrides,
+      });
     return {
       dataDir: options.dataDir,
       directory,
       events,
+      webhooks,
+      webhookDispatcher,
       sync,
       membership,
       audit,

@@ -84,10 +84,11 @@ export function createCliContext(io: CliIo, runOptions: CliRunOptions, argv: rea
     resolvePath: (path) => resolve(io.cwd, path),
     gatehouse() {
       if (!opened) {
-        const { dataDir, databaseUrl, databaseSchema, masterKey } = config();
+        const { dataDir, databaseUrl, databaseSchema, masterKey, webhookAllowPrivate, eventRetentionDays } = config();
         const logger = getLogger();
         const clock = runOptions.clock ? { clock: runOptions.clock } : {};
-        opened = openGatehouse({ dataDir, databaseUrl, databaseSchema, masterKey, logger, ...clock });
+        const events = { webhookAllowPrivate, eventRetentionDays };
+        opened = openGatehouse({ dataDir, databaseUrl, databaseSchema, masterKey, logger, ...clock, ...events });
       }
       return opened;
     },

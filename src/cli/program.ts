@@ -16,6 +16,7 @@ import { registerMigrateCommand } from './commands/migrate.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSyncCommands } from './commands/sync.js';
 import { registerUserCommands } from './commands/users.js';
+import { registerWebhookCommands } from './commands/webhooks.js';
 
 /**
  * The command tree. Each group registers itself with one line below; a group's `register…` function receives the
@@ -51,6 +52,7 @@ export function createProgram(ctx: CliContextController): Command {
   registerDirectoryCommands(program, ctx);
   registerMembershipCommands(program, ctx);
   registerEventCommands(program, ctx);
+  registerWebhookCommands(program, ctx);
   registerServeCommand(program, ctx);
   registerAccountCommands(program, ctx);
   return program;

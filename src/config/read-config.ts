@@ -15,6 +15,10 @@ export interface Config {
   readonly masterKey?: string;
   /** GATEHOUSE_LOG_LEVEL (default `warn` for the CLI, `info` for the server). */
   readonly logLevel: LogLevel;
+  /** GATEHOUSE_WEBHOOK_ALLOW_PRIVATE=1: webhooks may target private and link-local addresses. */
+  readonly webhookAllowPrivate?: boolean;
+  /** GATEHOUSE_EVENT_RETENTION_DAYS: how long directory events are kept (default 30). */
+  readonly eventRetentionDays?: number;
 }
 
 export interface ReadConfigOptions {
@@ -56,11 +60,20 @@ export function readConfig(options: ReadConfigOptions): Config {
       details: { variable: 'GATEHOUSE_LOG_LEVEL' },
     });
   }
+  const retention = nonEmpty(env.GATEHOUSE_EVENT_RETENTION_DAYS);
+  if (retention !== undefined && !/^[1-9]\d{0,3}$/.test(retention)) {
+    throw new AppError('CONFIG_INVALID', {
+      message: 'GATEHOUSE_EVENT_RETENTION_DAYS must be a number of days (1 to 9999).',
+      details: { variable: 'GATEHOUSE_EVENT_RETENTION_DAYS' },
+    });
+  }
   return Object.freeze({
     dataDir,
     databaseUrl,
     databaseSchema,
     masterKey: nonEmpty(env.GATEHOUSE_MASTER_KEY),
     logLevel,
+    ...(nonEmpty(env.GATEHOUSE_WEBHOOK_ALLOW_PRIVATE) === '1' ? { webhookAllowPrivate: true } : {}),
+    ...(retention ? { eventRetentionDays: Number(retention) } : {}),
   });
 }

@@ -53,6 +53,7 @@ export function createServerDeps(gatehouse: Gatehouse, options: ServerOptions = 
       directoryReader: createDirectoryRepository(store.db),
       actions: gatehouse.actions,
       events: gatehouse.events,
+      webhooks: gatehouse.webhooks,
       consent: new ConsentService({
         store: createConsentRequestRepository(store.db),
         connections: gatehouse.connections,
