@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { Histogram } from 'prom-client';
 
 /**
  * Process-wide event figures for `/metrics`, and a signal that events were written (long polls, SSE and the delivery
@@ -17,7 +18,16 @@ export const eventMetrics = {
 
 export const LATENCY_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
 
+/** Delivery latency for `/metrics` (each server's registry registers this one histogram). */
+export const deliveryLatency = new Histogram({
+  name: 'gatehouse_webhook_delivery_latency_seconds',
+  help: 'Time from sending a webhook delivery to its answer (or failure), in seconds.',
+  buckets: LATENCY_BUCKETS_MS.map((ms) => ms / 1000),
+  registers: [],
+});
+
 export function observeLatency(ms: number): void {
+  deliveryLatency.observe(ms / 1000);
   eventMetrics.latency.count++;
   eventMetrics.latency.sumMs += ms;
   for (const bound of LATENCY_BUCKETS_MS) {

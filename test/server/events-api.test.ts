@@ -92,4 +92,62 @@ describe('events API and CLI', () => {
     assert.equal(unknown.exitCode, 2);
     assert.match(unknown.stderr, /EVENT_CURSOR_INVALID/);
   });
+
+  it('webhooks are admin-only over REST; the secret is in the create answer only; metrics count events', async () => {
+    const admin = await server.token('admin');
+    const body = { name: 'rest-hook', url: 'http://127.0.0.1:9/hook', types: ['user.created'] };
+    const denied = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      headers: viewer.headers,
+      payload: body,
+    });
+    assert.equal(denied.statusCode, 403);
+    const created = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      headers: admin.headers,
+      payload: body,
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    const secret = (created.json() as { secret: string }).secret;
+    assert.match(secret, /^whsec_/);
+    const refused = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      headers: admin.headers,
+      payload: { name: 'private', url: 'https://192.168.0.10/hook' },
+    });
+    assert.equal(refused.statusCode, 400);
+    const error = (refused.json() as { error: { code: string; hint: string } }).error;
+    assert.equal(error.code, 'WEBHOOK_URL_NOT_ALLOWED');
+    assert.match(error.hint, /GATEHOUSE_WEBHOOK_ALLOW_PRIVATE/);
+    server.fixture.emulator.directory.createUser({ displayName: 'Rest Hook Person' });
+    await server.fixture.gatehouse.sync.run(name);
+    const reads = await Promise.all(
+      ['/api/v1/webhooks', '/api/v1/webhooks/rest-hook', '/api/v1/webhooks/rest-hook/deliveries', '/api/v1/audit'].map(
+        (url) => server.app.inject({ method: 'GET', url, headers: admin.headers }),
+      ),
+    );
+    for (const read of reads) assert.ok(!read.body.includes(secret.slice(6)), 'the secret is shown once');
+    const deliveries = reads[2]?.json() as { eventId: string; status: string; type: string }[];
+    assert.equal(deliveries.length, 1);
+    assert.equal(deliveries[0]?.type, 'user.created');
+    const redeliver = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks/rest-hook/redeliver',
+      headers: admin.headers,
+      payload: { eventId: deliveries[0]?.eventId },
+    });
+    assert.equal(redeliver.statusCode, 200, redeliver.body);
+    const removed = await server.app.inject({
+      method: 'DELETE',
+      url: '/api/v1/webhooks/rest-hook',
+      headers: admin.headers,
+    });
+    assert.equal(removed.statusCode, 204);
+    const metrics = await server.app.inject({ url: '/metrics', headers: viewer.headers });
+    assert.match(metrics.body, /gatehouse_events_produced_total [1-9]/);
+    assert.match(metrics.body, /gatehouse_webhook_delivery_latency_seconds_bucket/);
+  });
 });
