@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import type { WebhookDeliveriesTable } from '../store/schema/events.js';
 import type { Database } from '../store/schema.js';
 import { eventMetrics, eventSignals, observeLatency } from './event-metrics.js';
 import { toEvent } from './event-service.js';
@@ -31,13 +32,25 @@ export interface DispatcherOptions {
   fetch?: typeof fetch;
 }
 
-type Delivery = {
+type BatchRow = {
   seq: number;
   connection_id: string;
   event_seq: number;
   attempts: number;
   created_at: string;
   next_attempt_at: string;
+  connection_name: string | null;
+  type: string | null;
+  occurred_at: string | null;
+  source: string | null;
+  run_id: string | null;
+  data: string | null;
+};
+
+type Outcome = {
+  seq: number;
+  status: 'succeeded' | 'pending' | 'failed';
+  set: Updateable<WebhookDeliveriesTable>;
 };
 
 /**
@@ -139,18 +152,44 @@ export class WebhookDispatcher {
       let renewedAt = clock.nowMs();
       for (;;) {
         const batch = await db
-          .selectFrom('webhook_deliveries')
-          .select(['seq', 'connection_id', 'event_seq', 'attempts', 'created_at', 'next_attempt_at'])
-          .where('webhook_id', '=', webhookId)
-          .where('status', '=', 'pending')
-          .orderBy('seq')
+          .selectFrom('webhook_deliveries as d')
+          .leftJoin('directory_events as e', (join) =>
+            join.onRef('e.connection_id', '=', 'd.connection_id').onRef('e.seq', '=', 'd.event_seq'),
+          )
+          .select([
+            'd.seq',
+            'd.connection_id',
+            'd.event_seq',
+            'd.attempts',
+            'd.created_at',
+            'd.next_attempt_at',
+            'e.connection_name',
+            'e.type',
+            'e.occurred_at',
+            'e.source',
+            'e.run_id',
+            'e.data',
+          ])
+          .where('d.webhook_id', '=', webhookId)
+          .where('d.status', '=', 'pending')
+          .orderBy('d.seq')
           .limit(this.options.batch ?? 200)
           .execute();
         if (batch.length === 0) return;
+        const done: Outcome[] = [];
+        let goOn = true;
         for (const delivery of batch) {
-          if (this.stopped) return;
-          if (delivery.next_attempt_at > clock.now().toISOString()) return; // the head waits: order is kept
-          if (!(await this.deliver(webhookId, hook.url, secret, { ...delivery, seq: Number(delivery.seq) }))) return;
+          if (this.stopped || delivery.next_attempt_at > clock.now().toISOString()) {
+            goOn = false; // the head waits: order is kept
+            break;
+          }
+          const outcome = await this.attempt(hook.url, secret, delivery);
+          done.push(outcome);
+          if (outcome.status === 'pending') {
+            goOn = false;
+            break;
+          }
+          if (done.length >= 100) await this.record(done.splice(0));
           if (clock.nowMs() - renewedAt > (this.options.leaseMs ?? 60_000) / 3) {
             renewedAt = clock.nowMs();
             await db
@@ -161,6 +200,8 @@ export class WebhookDispatcher {
               .execute();
           }
         }
+        await this.record(done);
+        if (!goOn) return;
       }
     } finally {
       await db
@@ -172,38 +213,54 @@ export class WebhookDispatcher {
     }
   }
 
-  /** One attempt. True when the queue may go on (delivered, or given up); false when the head must wait. */
-  private async deliver(webhookId: string, url: string, secret: string, delivery: Delivery): Promise<boolean> {
-    const { db, clock } = this.options;
-    const row = await db
-      .selectFrom('directory_events')
-      .selectAll()
-      .where('connection_id', '=', delivery.connection_id)
-      .where('seq', '=', Number(delivery.event_seq))
-      .executeTakeFirst();
-    const at = clock.now();
-    if (!row) {
-      // Pruned by retention before it could be delivered.
-      await db
-        .updateTable('webhook_deliveries')
-        .set({ status: 'failed', error: 'event pruned before delivery', last_attempt_at: at.toISOString() })
-        .where('seq', '=', delivery.seq)
-        .execute();
-      eventMetrics.failed++;
-      return true;
+  /** Writes the outcomes of a run of attempts in one transaction (a crash before it only means resending them). */
+  private async record(outcomes: Outcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    await this.options.db.transaction().execute(async (trx) => {
+      for (const o of outcomes) {
+        await trx.updateTable('webhook_deliveries').set(o.set).where('seq', '=', o.seq).execute();
+      }
+    });
+    for (const o of outcomes) {
+      if (o.status === 'succeeded') eventMetrics.delivered++;
+      else if (o.status === 'failed') eventMetrics.failed++;
     }
-    const event = toEvent({ ...row, seq: Number(row.seq) });
+  }
+
+  /** One attempt; its outcome says whether the queue may go on (delivered or given up) or the head must wait. */
+  private async attempt(url: string, secret: string, d: BatchRow): Promise<Outcome> {
+    const { clock } = this.options;
+    const seq = Number(d.seq);
+    const at = clock.now();
+    if (d.type === null || d.data === null) {
+      // Pruned by retention before it could be delivered.
+      return {
+        seq,
+        status: 'failed',
+        set: { status: 'failed', error: 'event pruned before delivery', last_attempt_at: at.toISOString() },
+      };
+    }
+    const event = toEvent({
+      connection_id: d.connection_id,
+      seq: Number(d.event_seq),
+      connection_name: d.connection_name ?? d.connection_id,
+      type: d.type,
+      occurred_at: d.occurred_at ?? at.toISOString(),
+      source: d.source ?? 'sync',
+      run_id: d.run_id,
+      data: d.data,
+    });
     const result = await sendWebhook(
       url,
       secret,
-      { id: messageId(delivery.connection_id, Number(delivery.event_seq)), body: JSON.stringify(event), timestamp: at },
+      { id: messageId(d.connection_id, Number(d.event_seq)), body: JSON.stringify(event), timestamp: at },
       {
         ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
         ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
       },
     );
     observeLatency(result.latencyMs);
-    const attempts = Number(delivery.attempts) + 1;
+    const attempts = Number(d.attempts) + 1;
     const common = {
       attempts,
       last_attempt_at: at.toISOString(),
@@ -211,33 +268,27 @@ export class WebhookDispatcher {
       latency_ms: result.latencyMs,
     };
     if (result.ok) {
-      await db
-        .updateTable('webhook_deliveries')
-        .set({ ...common, status: 'succeeded', error: null, delivered_at: clock.now().toISOString() })
-        .where('seq', '=', delivery.seq)
-        .execute();
-      eventMetrics.delivered++;
-      return true;
+      return {
+        seq,
+        status: 'succeeded',
+        set: { ...common, status: 'succeeded', error: null, delivered_at: clock.now().toISOString() },
+      };
     }
     eventMetrics.attemptsFailed++;
     const base = this.options.retryBaseMs ?? 5000;
     const delay = Math.min(base * 2 ** (attempts - 1), this.options.maxDelayMs ?? 3_600_000) * (0.5 + Math.random());
     const next = clock.nowMs() + delay;
-    const giveUp = next - Date.parse(delivery.created_at) > (this.options.retryWindowMs ?? 86_400_000);
-    await db
-      .updateTable('webhook_deliveries')
-      .set({
+    const giveUp = next - Date.parse(d.created_at) > (this.options.retryWindowMs ?? 86_400_000);
+    if (giveUp) this.options.logger.warn({ event: event.id, error: result.error }, 'webhook delivery failed');
+    return {
+      seq,
+      status: giveUp ? 'failed' : 'pending',
+      set: {
         ...common,
         status: giveUp ? 'failed' : 'pending',
         error: result.error ?? 'failed',
         next_attempt_at: new Date(next).toISOString(),
-      })
-      .where('seq', '=', delivery.seq)
-      .execute();
-    if (giveUp) {
-      eventMetrics.failed++;
-      this.options.logger.warn({ webhook: webhookId, event: event.id, error: result.error }, 'webhook delivery failed');
-    }
-    return giveUp;
+      },
+    };
   }
 }
