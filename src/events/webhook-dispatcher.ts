@@ -29,7 +29,6 @@ export interface DispatcherOptions {
   batch?: number;
   /** Called every hour (retention pruning). */
   onHourly?: () => Promise<unknown>;
-  fetch?: typeof fetch;
 }
 
 type BatchRow = {
@@ -256,7 +255,6 @@ export class WebhookDispatcher {
       { id: messageId(d.connection_id, Number(d.event_seq)), body: JSON.stringify(event), timestamp: at },
       {
         ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
-        ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
       },
     );
     observeLatency(result.latencyMs);

@@ -71,7 +71,6 @@ export class WebhookService {
       resolveGroupId(connectionId: string, group: string): Promise<string>;
       allowPrivate?: boolean;
       resolve?: (host: string) => Promise<string[]>;
-      fetch?: typeof fetch;
     },
   ) {}
 
@@ -284,7 +283,7 @@ export class WebhookService {
       row.url,
       this.options.cipher.decrypt(row.secret),
       { id: `ping_${randomUUID()}`, body, timestamp: now },
-      this.options.fetch ? { fetch: this.options.fetch } : {},
+      {},
     );
   }
 }
