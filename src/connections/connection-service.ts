@@ -251,6 +251,7 @@ export class ConnectionService {
           p.secret ? { ...p, envelope: next.encrypt(this.options.cipher.decrypt(p.envelope)) } : p,
         ),
       keyCheck,
+      (envelope) => next.encrypt(this.options.cipher.decrypt(envelope)),
     );
   }
 
