@@ -137,6 +137,28 @@ describe('directory events from syncs', () => {
     await fx.gatehouse.store.db.deleteFrom('webhook_deliveries').execute();
   });
 
+  it("an identity action's write is an event with source action and its actor, the sync after it adds none", async () => {
+    const dir = fx.emulator.directory;
+    const group = dir.snapshot().groups[0];
+    const user = dir.snapshot().users.find(
+      (u) => u.accountEnabled !== false && !dir.memberIds(String(group?.id)).includes(String(u.id)),
+    );
+    await fx.gatehouse.actions.run(
+      fx.connectionName,
+      'group.addMember',
+      { group: group?.id, members: [user?.id] },
+      { name: 'workflow-test', origin: { channel: 'library' } },
+    );
+    const events = await fx.gatehouse.events.list(fx.connectionName, { after: cursor });
+    assert.deepEqual(
+      events.map((e) => [e.type, e.source, e.data.actor, e.data.memberId]),
+      [['membership.added', 'action', 'workflow-test', user?.id]],
+    );
+    cursor = events.at(-1)?.id ?? cursor;
+    const { events: after } = await syncEvents();
+    assert.deepEqual(summary(after), [], 'the sync finds the change already applied');
+  });
+
   it('filters by type and rejects unknown types and cursors with stable codes', async () => {
     const all = await fx.gatehouse.events.list(fx.connectionName, { types: ['membership.added'] });
     assert.ok(all.length > 0 && all.every((e) => e.type === 'membership.added'));
