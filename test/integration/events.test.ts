@@ -140,9 +140,9 @@ describe('directory events from syncs', () => {
   it("an identity action's write is an event with source action and its actor, the sync after it adds none", async () => {
     const dir = fx.emulator.directory;
     const group = dir.snapshot().groups[0];
-    const user = dir.snapshot().users.find(
-      (u) => u.accountEnabled !== false && !dir.memberIds(String(group?.id)).includes(String(u.id)),
-    );
+    const user = dir
+      .snapshot()
+      .users.find((u) => u.accountEnabled !== false && !dir.memberIds(String(group?.id)).includes(String(u.id)));
     await fx.gatehouse.actions.run(
       fx.connectionName,
       'group.addMember',
