@@ -11,6 +11,8 @@ export interface EventQuery {
   types?: readonly string[];
   /** Default 100, at most 1000. */
   limit?: number;
+  /** The newest `limit` events (still oldest first) instead of the first after the cursor. */
+  newest?: boolean;
 }
 
 export const DEFAULT_RETENTION_DAYS = 30;
@@ -76,10 +78,16 @@ export class EventService {
 
   async list(connection: string, query: EventQuery = {}): Promise<DirectoryEvent[]> {
     const { id } = await this.options.connectionId(connection);
-    return this.listById(id, parseCursor(query.after), checkTypes(query.types), query.limit);
+    return this.listById(id, parseCursor(query.after), checkTypes(query.types), query.limit, query.newest);
   }
 
-  private async listById(cid: string, after: number, types: string[], limit = 100): Promise<DirectoryEvent[]> {
+  private async listById(
+    cid: string,
+    after: number,
+    types: string[],
+    limit = 100,
+    newest = false,
+  ): Promise<DirectoryEvent[]> {
     let q = this.options.db
       .selectFrom('directory_events')
       .selectAll()
@@ -87,9 +95,10 @@ export class EventService {
       .where('seq', '>', after);
     if (types.length > 0) q = q.where('type', 'in', types);
     const rows = await q
-      .orderBy('seq')
+      .orderBy('seq', newest ? 'desc' : 'asc')
       .limit(Math.max(1, Math.min(limit, 1000)))
       .execute();
+    if (newest) rows.reverse();
     return rows.map((r) => toEvent({ ...r, seq: Number(r.seq) }));
   }
 

@@ -39,6 +39,15 @@ describe('events API and CLI', () => {
       headers: viewer.headers,
     });
     assert.deepEqual(empty.json(), { events: [], next: body.next });
+    const newest = await server.app.inject({
+      method: 'GET',
+      url: `/api/v1/events?connection=${name}&newest=true&limit=1`,
+      headers: viewer.headers,
+    });
+    assert.deepEqual(
+      (newest.json() as { events: DirectoryEvent[] }).events.map((e) => e.id),
+      [body.next],
+    );
     const bad = await server.app.inject({
       method: 'GET',
       url: `/api/v1/events?connection=${name}&type=user.nope`,

@@ -48,6 +48,7 @@ export function eventRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
             after: Type.Optional(Type.String({ maxLength: 20 })),
             wait: Type.Optional(Type.Integer({ minimum: 0, maximum: 60 })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+            newest: Type.Optional(Type.Boolean({ description: 'The newest `limit` events (no wait).' })),
             type: Types,
           }),
           response: { 200: Type.Object({ events: Type.Array(EventSchema), next: Type.String() }) },
@@ -59,9 +60,10 @@ export function eventRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
         const query = { ...(q.after ? { after: q.after } : {}), ...(types ? { types } : {}), limit: q.limit ?? 100 };
         const abort = new AbortController();
         request.raw.on('close', () => abort.abort());
-        const list = q.wait
-          ? await events.wait(q.connection, { ...query, waitMs: q.wait * 1000 }, abort.signal)
-          : await events.list(q.connection, query);
+        const list =
+          q.wait && !q.newest
+            ? await events.wait(q.connection, { ...query, waitMs: q.wait * 1000 }, abort.signal)
+            : await events.list(q.connection, { ...query, ...(q.newest ? { newest: true } : {}) });
         return { events: list, next: list.at(-1)?.id ?? q.after ?? '0' };
       },
     );
