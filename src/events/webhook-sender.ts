@@ -39,6 +39,18 @@ export async function sendWebhook(
   message: { id: string; body: string; timestamp: Date },
   options: { timeoutMs?: number } = {},
 ): Promise<SendResult> {
+  const first = await sendOnce(url, secret, message, options);
+  // A kept-alive connection the receiver closed meanwhile fails at once: that is no answer, so send again on a new one.
+  const { staleSocket, ...result } = first.staleSocket ? await sendOnce(url, secret, message, options) : first;
+  return result;
+}
+
+async function sendOnce(
+  url: string,
+  secret: string,
+  message: { id: string; body: string; timestamp: Date },
+  options: { timeoutMs?: number },
+): Promise<SendResult & { staleSocket?: boolean }> {
   const signature = signerFor(secret).sign(message.id, message.timestamp, message.body);
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   const started = performance.now();
@@ -48,9 +60,9 @@ export async function sendWebhook(
   // node:http(s) with keep-alive agents rather than fetch: about three times the deliveries per second on loopback
   // (BENCHMARKS.md "Events"), and it never follows redirects.
   const send = secure ? httpsRequest : httpRequest;
-  return new Promise<SendResult>((resolve) => {
+  return new Promise<SendResult & { staleSocket?: boolean }>((resolve) => {
     let settled = false;
-    const finish = (result: SendResult) => {
+    const finish = (result: SendResult & { staleSocket?: boolean }) => {
       if (settled) return;
       settled = true;
       resolve(result);
@@ -95,6 +107,9 @@ export async function sendWebhook(
       const ms = latency();
       if (error.name === 'AbortError' || error.name === 'TimeoutError') {
         return finish({ ok: false, error: `timeout after ${timeoutMs} ms`, latencyMs: ms });
+      }
+      if (request.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
+        return finish({ ok: false, error: 'connection closed by the receiver', latencyMs: ms, staleSocket: true });
       }
       const tls = /CERT|SSL|TLS/i.test(error.code ?? '') ? 'TLS error' : 'unreachable';
       finish({ ok: false, error: `${tls}: ${String(error.code ?? error.message).slice(0, 200)}`, latencyMs: ms });
