@@ -9,5 +9,5 @@ const gatehouse = await openGatehouse({
   ...(env.GATEHOUSE_DATABASE_SCHEMA ? { databaseSchema: env.GATEHOUSE_DATABASE_SCHEMA } : {}),
   migrations: 'check',
 });
-gatehouse.webhookDispatcher({ owner: 'child-worker', pollMs: 50, leaseMs: 1500 }).start();
+gatehouse.webhookDispatcher({ owner: env.WORKER_OWNER ?? 'child-worker', pollMs: 50, leaseMs: 1500 }).start();
 process.stdout.write('ready\n');

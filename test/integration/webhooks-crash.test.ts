@@ -87,20 +87,24 @@ describe('webhook delivery survives crashes and shares work between instances', 
     );
   });
 
-  it('two dispatchers on one store deliver each event once, in order', async () => {
+  it('two gatehouse processes on one store deliver each event once, in order', async () => {
     seen.length = 0;
     answered.length = 0;
-    const a = fx.gatehouse.webhookDispatcher({ owner: 'instance-a', pollMs: 20 });
-    const b = fx.gatehouse.webhookDispatcher({ owner: 'instance-b', pollMs: 20 });
-    a.start();
-    b.start();
+    const worker = fileURLToPath(new URL('./webhook-worker.ts', import.meta.url));
+    const children = ['instance-a', 'instance-b'].map((owner) =>
+      spawn(process.execPath, ['--import', 'tsx', worker], {
+        env: { ...process.env, ...fx.env, WORKER_OWNER: owner },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
+    );
     try {
+      await Promise.all(children.map((child) => new Promise((resolve) => child.stdout?.once('data', resolve))));
       for (let i = 0; i < 30; i++) fx.emulator.directory.createUser({ displayName: `Shared Person ${i}` });
       await fx.gatehouse.sync.run(fx.connectionName);
-      await until(async () => (await fx.gatehouse.webhooks.show('crash')).deliveries.succeeded === 35);
+      await until(async () => (await fx.gatehouse.webhooks.show('crash')).deliveries.succeeded === 35, 60_000);
     } finally {
-      await a.stop();
-      await b.stop();
+      for (const child of children) child.kill('SIGTERM');
+      await Promise.all(children.map((child) => new Promise((resolve) => child.once('exit', resolve))));
     }
     assert.equal(answered.length, 30);
     assert.equal(new Set(answered.map((x) => x.id)).size, 30, 'no event delivered twice');
