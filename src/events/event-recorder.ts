@@ -152,7 +152,7 @@ export function createEventRecorder(options: { clock: Clock }): AppliedChangeHoo
     const drafts = deriveEvents(changes);
     const webhooks = await webhooksOf(tx, cid);
     const watched = new Set(webhooks.flatMap((w) => w.groups));
-    drafts.push(...(await transitiveEvents(tx, cid, changes, watched)));
+    for (const draft of await transitiveEvents(tx, cid, changes, watched)) drafts.push(draft);
     if (drafts.length === 0) return;
     await refineCreated(tx, cid, drafts);
     const connection = await tx.selectFrom('connections').select('name').where('id', '=', cid).executeTakeFirst();

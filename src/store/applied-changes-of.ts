@@ -101,14 +101,14 @@ async function linksWhere(
 ): Promise<LinkRow[]> {
   const out: LinkRow[] = [];
   for (const part of chunks([...new Set(ids)])) {
-    out.push(
-      ...(await db
-        .selectFrom('directory_memberships')
-        .select(['group_id', 'member_id', 'member_type'])
-        .where('connection_id', '=', cid)
-        .where(column, 'in', part)
-        .execute()),
-    );
+    const rows = await db
+      .selectFrom('directory_memberships')
+      .select(['group_id', 'member_id', 'member_type'])
+      .where('connection_id', '=', cid)
+      .where(column, 'in', part)
+      .execute();
+    // No spread: a big group's links would overflow the call stack.
+    for (const row of rows) out.push(row);
   }
   return out;
 }
