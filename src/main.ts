@@ -21,6 +21,14 @@ import { createGraphDirectorySource } from './entra/graph-directory-source.js';
 import { checkMembershipLive } from './entra/graph-live-membership.js';
 import { TokenProviderRegistry } from './entra/token-provider-registry.js';
 import { createTokenStateRecorder } from './entra/token-state-recorder.js';
+import { createEventRecorder } from './events/event-recorder.js';
+import { EventService } from './events/event-service.js';
+import { type DispatcherOptions, WebhookDispatcher } from './events/webhook-dispatcher.js';
+import {
+  type SecretCipher as WebhookSecretCipher,
+  WebhookService,
+  webhookSecretBinding,
+} from './events/webhook-service.js';
 import { SqlAccountRepository } from './store/account-repository.js';
 import { createAuditLogRepository } from './store/audit-log-repository.js';
 import { createDirectoryRepository } from './store/directory-repository.js';
@@ -52,6 +60,10 @@ export interface GatehouseOptions {
   migrations?: 'auto' | 'check';
   /** Absolute lifetime of a login session (GATEHOUSE_SESSION_MAX_HOURS; default 24 hours). */
   sessionMaxLifetimeMs?: number;
+  /** How long directory events are kept (default 30 days; GATEHOUSE_EVENT_RETENTION_DAYS). */
+  eventRetentionDays?: number;
+  /** GATEHOUSE_WEBHOOK_ALLOW_PRIVATE=1: webhook URLs may resolve to private and link-local addresses. */
+  webhookAllowPrivate?: boolean;
 }
 
 /** One wired gatehouse: every service over one store. Areas add their services here. */
@@ -72,6 +84,13 @@ export interface Gatehouse {
   readonly audit: AuditLog;
   /** Identity actions: `actions.run(connectionName, actionName, input, actor)` (docs/actions.md). */
   readonly actions: ActionService;
+  /** Directory events (the outbox of every applied change, product.md section 9.2): list, long poll, follow. */
+  readonly events: EventService;
+  /** Webhooks (create, list, deliveries, redeliver, test); `webhookDispatcher()` delivers them (`serve` starts one). */
+  readonly webhooks: WebhookService;
+  webhookDispatcher(
+    options?: Partial<Omit<DispatcherOptions, 'db' | 'cipher' | 'clock' | 'logger'>>,
+  ): WebhookDispatcher;
   /** Local accounts, sessions and API tokens of the server (`gatehouse accounts`, `gatehouse serve`). */
   readonly accounts: AccountService;
   readonly keyRing: KeyRing;
@@ -140,8 +159,10 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       ...(options.sessionMaxLifetimeMs ? { sessionMaxLifetimeMs: options.sessionMaxLifetimeMs } : {}),
       clock,
     });
-    const syncStore = createSyncRepository(store.db);
-    const directoryStore = createDirectoryRepository(store.db);
+    // Every applied write becomes directory events in its own transaction (src/events, product.md section 9.2).
+    const recordEvents = createEventRecorder({ clock });
+    const syncStore = createSyncRepository(store.db, recordEvents);
+    const directoryStore = createDirectoryRepository(store.db, recordEvents);
     const directory = new DirectoryService({
       store: directoryStore,
       clock,
@@ -203,9 +224,47 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       audit,
       logger: logger.child({ component: 'actions' }),
     });
+    const events = new EventService({
+      db: store.db,
+      clock,
+      connectionId: async (name) => {
+        const found = await connections.get(name);
+        return { id: found.id, name: found.name };
+      },
+      ...(options.eventRetentionDays ? { retentionDays: options.eventRetentionDays } : {}),
+    });
+    const webhookCipher: WebhookSecretCipher = {
+      encrypt: (plaintext, webhookId) => ring.encrypt(plaintext, webhookSecretBinding(webhookId)),
+      decrypt: (envelope, webhookId) => ring.decrypt(envelope, webhookSecretBinding(webhookId)),
+    };
+    const webhooks = new WebhookService({
+      db: store.db,
+      cipher: webhookCipher,
+      clock,
+      connection: async (name) => {
+        const found = await connections.get(name);
+        return { id: found.id, name: found.name };
+      },
+      connectionName: async (id) => (await connections.list()).find((c) => c.id === id)?.name,
+      resolveGroupId: async (connectionId, group) => (await directory.resolveGroup(connectionId, group)).id,
+      ...(options.webhookAllowPrivate ? { allowPrivate: true } : {}),
+    });
+    const webhookDispatcher = (overrides: Partial<DispatcherOptions> = {}) =>
+      new WebhookDispatcher({
+        db: store.db,
+        cipher: webhookCipher,
+        clock,
+        logger: logger.child({ component: 'webhooks' }),
+        owner: `${leaseOwner.owner}/webhooks`,
+        onHourly: () => events.prune(),
+        ...overrides,
+      });
     return {
       dataDir: options.dataDir,
       directory,
+      events,
+      webhooks,
+      webhookDispatcher,
       sync,
       membership,
       audit,

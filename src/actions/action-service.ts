@@ -4,6 +4,7 @@ import type { AuditOrigin } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/ports.js';
 import { AppError, toAppError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/logger.js';
+import { withChangeScope } from '../directory/change-scope.js';
 import type { ActionDefinition } from './action.js';
 import { explainForbidden } from './explain-forbidden.js';
 import { missingFrom, satisfies } from './permissions.js';
@@ -121,7 +122,8 @@ export function createActionService(options: ActionServiceOptions): ActionServic
           );
       };
       try {
-        const output = await action.run(context, input);
+        const scope = { source: 'action' as const, actor: actor.name, events: 0 };
+        const output = await withChangeScope(scope, () => action.run(context, input));
         await record(action.auditOf(input, output));
         logger.info({ action: action.name, connection: connection.name, actor: actor.name }, 'action succeeded');
         return output;

@@ -89,10 +89,15 @@ export function createCliContext(io: CliIo, runOptions: CliRunOptions, argv: rea
     resolvePath: (path) => resolve(io.cwd, path),
     gatehouse() {
       if (!opened) {
-        const { dataDir, databaseUrl, databaseSchema, masterKey, allowedEndpointHosts, sessionMaxHours } = config();
+        const config_ = config();
+        const { dataDir, databaseUrl, databaseSchema, masterKey, allowedEndpointHosts, sessionMaxHours } = config_;
         const logger = getLogger();
         const clock = runOptions.clock ? { clock: runOptions.clock } : {};
         const sessionMax = sessionMaxHours ? { sessionMaxLifetimeMs: sessionMaxHours * 3_600_000 } : {};
+        const events = {
+          webhookAllowPrivate: config_.webhookAllowPrivate,
+          eventRetentionDays: config_.eventRetentionDays,
+        };
         opened = openGatehouse({
           dataDir,
           databaseUrl,
@@ -102,6 +107,7 @@ export function createCliContext(io: CliIo, runOptions: CliRunOptions, argv: rea
           logger,
           ...clock,
           ...sessionMax,
+          ...events,
         });
       }
       return opened;

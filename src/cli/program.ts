@@ -8,6 +8,7 @@ import { registerConnectionTestCommand } from './commands/connections-test.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDirectoryCommands } from './commands/directory.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
+import { registerEventCommands } from './commands/events.js';
 import { registerGroupCommands } from './commands/groups.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerMembershipCommands } from './commands/membership.js';
@@ -16,6 +17,7 @@ import { registerServeCommand } from './commands/serve.js';
 import { registerStoreCommands } from './commands/store.js';
 import { registerSyncCommands } from './commands/sync.js';
 import { registerUserCommands } from './commands/users.js';
+import { registerWebhookCommands } from './commands/webhooks.js';
 
 /**
  * The command tree. Each group registers itself with one line below; a group's `register…` function receives the
@@ -52,6 +54,8 @@ export function createProgram(ctx: CliContextController): Command {
   registerSyncCommands(program, ctx);
   registerDirectoryCommands(program, ctx);
   registerMembershipCommands(program, ctx);
+  registerEventCommands(program, ctx);
+  registerWebhookCommands(program, ctx);
   registerServeCommand(program, ctx);
   registerAccountCommands(program, ctx);
   return program;

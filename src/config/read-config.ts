@@ -20,6 +20,10 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** GATEHOUSE_SESSION_MAX_HOURS: absolute lifetime of a login session (default 24, 1 to 720). */
   readonly sessionMaxHours?: number;
+  /** GATEHOUSE_WEBHOOK_ALLOW_PRIVATE=1: webhooks may target private and link-local addresses. */
+  readonly webhookAllowPrivate?: boolean;
+  /** GATEHOUSE_EVENT_RETENTION_DAYS: how long directory events are kept (default 30). */
+  readonly eventRetentionDays?: number;
 }
 
 export interface ReadConfigOptions {
@@ -72,6 +76,13 @@ export function readConfig(options: ReadConfigOptions): Config {
       details: { variable: 'GATEHOUSE_SESSION_MAX_HOURS' },
     });
   }
+  const retention = nonEmpty(env.GATEHOUSE_EVENT_RETENTION_DAYS);
+  if (retention !== undefined && !/^[1-9]\d{0,3}$/.test(retention)) {
+    throw new AppError('CONFIG_INVALID', {
+      message: 'GATEHOUSE_EVENT_RETENTION_DAYS must be a number of days (1 to 9999).',
+      details: { variable: 'GATEHOUSE_EVENT_RETENTION_DAYS' },
+    });
+  }
   return Object.freeze({
     ...(sessionMaxHours === undefined ? {} : { sessionMaxHours }),
     dataDir,
@@ -80,5 +91,7 @@ export function readConfig(options: ReadConfigOptions): Config {
     masterKey: nonEmpty(env.GATEHOUSE_MASTER_KEY),
     allowedEndpointHosts: Object.freeze(parseAllowedEndpointHosts(env.GATEHOUSE_ALLOWED_ENDPOINT_HOSTS)),
     logLevel,
+    ...(nonEmpty(env.GATEHOUSE_WEBHOOK_ALLOW_PRIVATE) === '1' ? { webhookAllowPrivate: true } : {}),
+    ...(retention ? { eventRetentionDays: Number(retention) } : {}),
   });
 }

@@ -410,6 +410,8 @@ export class ConnectionService {
           p.secret ? { ...p, envelope: this.options.cipher.resealWith(next, p.envelope, UNBOUND) } : p,
         ),
       keyCheck,
+      // Webhook secrets keep the binding they were sealed with (src/events/webhook-service.ts).
+      (envelope) => this.options.cipher.resealWith(next, envelope, UNBOUND),
     );
   }
 

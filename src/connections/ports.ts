@@ -32,7 +32,12 @@ export interface ConnectionRepository {
    * stores `keyCheck` as the new master-key check value. Either all of it is written or nothing is. Does not
    * change versions. Returns how many connections were rewritten.
    */
-  rewriteAllSecrets(rewrite: (connection: Connection) => readonly StoredParameter[], keyCheck: string): Promise<number>;
+  rewriteAllSecrets(
+    rewrite: (connection: Connection) => readonly StoredParameter[],
+    keyCheck: string,
+    /** Re-seals other envelopes the store keeps (webhook signing secrets) in the same transaction. */
+    reseal?: (envelope: string) => string,
+  ): Promise<number>;
 }
 
 /** Encrypts and decrypts secret parameter values (implemented by the key ring in src/crypto). */

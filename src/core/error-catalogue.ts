@@ -607,6 +607,53 @@ export const ERROR_CATALOGUE = {
     uiHint:
       "An admin lists the writes operators may send in the connection's GraphWritePaths parameter (Connections page > Edit), e.g. POST /users/*/revokeSignInSessions (default: none).",
   },
+  // --- events and webhooks (product.md section 9.2; docs/events.md) ------------------------------------------
+  EVENT_CURSOR_INVALID: {
+    status: 400,
+    exit: 2,
+    message: 'The event cursor is not valid.',
+    hint: 'Use the id of an event (a number) from `gatehouse events list`, or leave --after out to start at the oldest.',
+    uiHint: 'Pass the id of an event (a number) as `after`, or leave it out to start at the oldest kept event.',
+  },
+  EVENT_TYPE_UNKNOWN: {
+    status: 400,
+    exit: 2,
+    message: 'There is no such event type.',
+    hint: 'docs/events.md lists the types: user.created, user.updated, user.disabled, user.enabled, user.deleted, user.restored, user.purged, group.created, group.updated, group.deleted, membership.added, membership.removed.',
+  },
+  EVENT_NOT_FOUND: {
+    status: 404,
+    exit: 2,
+    message: 'No event with that id is kept.',
+    hint: 'Run `gatehouse webhooks deliveries NAME` to see the event ids of the webhook; events older than the retention are pruned.',
+    uiHint: 'The Events page lists the kept events; events older than the retention are pruned.',
+  },
+  WEBHOOK_NOT_FOUND: {
+    status: 404,
+    exit: 2,
+    message: 'No webhook with that name exists.',
+    hint: 'Run `gatehouse webhooks list` to see the webhook names.',
+    uiHint: 'The Events page (or GET /api/v1/webhooks) lists the webhooks.',
+  },
+  WEBHOOK_NAME_TAKEN: {
+    status: 409,
+    exit: 2,
+    message: 'A webhook with that name already exists.',
+    hint: 'Choose another name, or remove the old webhook first with `gatehouse webhooks remove NAME`.',
+    uiHint: 'Choose another name, or delete the old webhook first.',
+  },
+  WEBHOOK_URL_INVALID: {
+    status: 400,
+    exit: 2,
+    message: 'The webhook URL is not valid.',
+    hint: 'Give an absolute https:// URL (http:// only for localhost during development), without user name or password.',
+  },
+  WEBHOOK_URL_NOT_ALLOWED: {
+    status: 400,
+    exit: 2,
+    message: 'The webhook URL points to a private, loopback or link-local address.',
+    hint: 'Use a public https:// receiver; to deliver inside your network, start the server with GATEHOUSE_WEBHOOK_ALLOW_PRIVATE=1.',
+  },
   // --- server and auth ----------------------------------------------------------------------------------------
   AUTH_REQUIRED: {
     status: 401,

@@ -31,7 +31,7 @@ export type AppliedUserChange =
   | { readonly type: 'deleted'; readonly id: string; readonly user?: DirectoryUser }
   /** Back from the deleted items: the kept memberships count again. */
   | { readonly type: 'restored'; readonly user: DirectoryUser }
-  /** Permanently deleted (or removed by a reconciling full round): the memberships are gone. */
+  /** A soft-deleted user permanently deleted: its hidden memberships go too (they were reported at the soft delete). */
   | { readonly type: 'purged'; readonly id: string; readonly user?: DirectoryUser }
   /** Dropped from the local directory by policy (disabled users excluded, out of the scope group). */
   | { readonly type: 'excluded'; readonly id: string; readonly user?: DirectoryUser };

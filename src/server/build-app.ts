@@ -21,10 +21,12 @@ import { authRoutes } from './routes/auth-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
 import { consentRoutes } from './routes/consent-routes.js';
 import { directoryRoutes } from './routes/directory-routes.js';
+import { eventRoutes } from './routes/event-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { permissionRoutes } from './routes/permission-routes.js';
 import { syncRoutes } from './routes/sync-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
 import type { RouteDeps, ServerDeps } from './server-deps.js';
 import { registerWebUi } from './web-ui.js';
 
@@ -153,7 +155,15 @@ export async function buildApp(deps: ServerDeps): Promise<GatehouseApp> {
   await app.register(accountRoutes(routeDeps), { prefix: '/api/v1' });
   await app.register(tokenRoutes(routeDeps), { prefix: '/api/v1' });
   await app.register(auditRoutes(routeDeps), { prefix: '/api/v1' });
-  for (const routes of [connectionRoutes, permissionRoutes, syncRoutes, directoryRoutes, actionRoutes]) {
+  for (const routes of [
+    connectionRoutes,
+    permissionRoutes,
+    syncRoutes,
+    directoryRoutes,
+    actionRoutes,
+    eventRoutes,
+    webhookRoutes,
+  ]) {
     await app.register(routes(routeDeps), { prefix: '/api/v1' });
   }
   await app.register(consentRoutes(routeDeps));

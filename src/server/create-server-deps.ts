@@ -58,6 +58,8 @@ export function createServerDeps(gatehouse: Gatehouse, options: ServerOptions = 
       directory: gatehouse.directory,
       directoryReader: createDirectoryRepository(store.db),
       actions: gatehouse.actions,
+      events: gatehouse.events,
+      webhooks: gatehouse.webhooks,
       consent: new ConsentService({
         store: createConsentRequestRepository(store.db),
         connections: gatehouse.connections,

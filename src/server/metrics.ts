@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { GraphStats } from '../entra/graph-stats.js';
+import { deliveryLatency, eventMetrics } from '../events/event-metrics.js';
 
 /**
  * Counters the services already keep (they count; the server only exposes them, so nothing is counted twice).
@@ -92,6 +93,27 @@ export function registerMetrics(app: FastifyInstance, sources: MetricSources): R
       for (const [status, count] of Object.entries(sources.syncRuns?.() ?? {})) this.inc({ status }, count);
     },
   });
+  // Directory events and webhooks (src/events): process-wide totals of this instance.
+  totalCounter(registry, 'gatehouse_events_produced_total', 'Directory events stored.', () => eventMetrics.produced);
+  totalCounter(
+    registry,
+    'gatehouse_webhook_deliveries_total',
+    'Webhook deliveries answered 2xx.',
+    () => eventMetrics.delivered,
+  );
+  totalCounter(
+    registry,
+    'gatehouse_webhook_deliveries_failed_total',
+    'Webhook deliveries given up after the retry window.',
+    () => eventMetrics.failed,
+  );
+  totalCounter(
+    registry,
+    'gatehouse_webhook_attempts_failed_total',
+    'Webhook delivery attempts that failed (each retry counts).',
+    () => eventMetrics.attemptsFailed,
+  );
+  registry.registerMetric(deliveryLatency);
   app.addHook('onClose', async () => sources.stop?.());
   return registry;
 }

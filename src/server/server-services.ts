@@ -4,6 +4,8 @@ import type { ConsentService } from '../consent/consent-service.js';
 import type { DirectoryService } from '../directory/directory-service.js';
 import type { DirectoryReader } from '../directory/ports.js';
 import type { DoctorReport } from '../doctor/doctor-report.js';
+import type { EventService } from '../events/event-service.js';
+import type { WebhookService } from '../events/webhook-service.js';
 import type { SyncService } from '../sync/sync-service.js';
 
 /**
@@ -25,4 +27,8 @@ export interface ServerServices {
   readonly actions: ActionService;
   /** The admin-consent round trip (needs `serve --public-url`). */
   readonly consent?: ConsentService;
+  /** Directory events (GET /api/v1/events, SSE); absent = the routes are not registered. */
+  readonly events?: Pick<EventService, 'list' | 'wait' | 'follow'>;
+  /** Webhooks (admin routes under /api/v1/webhooks); absent = not registered. */
+  readonly webhooks?: WebhookService;
 }

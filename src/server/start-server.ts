@@ -87,6 +87,9 @@ export async function startServer(gatehouse: Gatehouse, options: StartServerOpti
       ...(options.schedulerTickMs ? { tickMs: options.schedulerTickMs } : {}),
     });
     scheduler.start();
+    // Webhook deliveries (src/events): one dispatcher per instance; leases keep each webhook's queue on one of them.
+    const webhooks = gatehouse.webhookDispatcher();
+    webhooks.start();
     const setupToken = await gatehouse.accounts.createSetupToken();
     logger.info({ url }, 'gatehouse is listening');
     return {
@@ -96,6 +99,7 @@ export async function startServer(gatehouse: Gatehouse, options: StartServerOpti
       ...(setupToken ? { setupUrl: `${url}/setup#token=${setupToken}` } : {}),
       async close() {
         await scheduler.stop();
+        await webhooks.stop();
         await app.close();
         await work.stop();
       },

@@ -4,7 +4,7 @@ import type { Database } from './schema.js';
 /**
  * Every table that holds rows of one connection besides `connections` itself: its local directory and its sync
  * state (settings, schedule, delta links, checkpoints, lease), pending removals and run history. A table added for
- * per-connection data belongs here, so removing the connection leaves nothing behind. (The audit log is keyed by
+ * per-connection data belongs here, so removing the connection leaves nothing behind. Webhooks of the connection go with it (webhooks of every connection stay). (The audit log is keyed by
  * connection name and is kept on purpose: it is the record of what was done.)
  */
 const PER_CONNECTION_TABLES = [
@@ -16,6 +16,10 @@ const PER_CONNECTION_TABLES = [
   'sync_runs',
   'sync_state',
   'consent_requests',
+  'directory_events',
+  'event_cursors',
+  'webhook_deliveries',
+  'webhooks',
 ] as const;
 
 /** Deletes everything stored for `connectionId` (run it in the transaction that deletes the connection). */

@@ -1,6 +1,8 @@
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { DirectoryGroup, DirectoryUser, MembershipLink } from '../directory/directory-model.js';
 import type { DirectoryStore, GroupQuery, UserQuery } from '../directory/ports.js';
+import type { AppliedChangeHook } from './applied-change-hook.js';
+import { reportTo } from './applied-changes-of.js';
 import { inTransaction, writeDirectoryChanges } from './directory-writes.js';
 import type { DirectoryGroupsTable, DirectoryMembershipsTable, DirectoryUsersTable } from './schema/directory.js';
 import type { Database } from './schema.js';
@@ -69,9 +71,9 @@ function likePattern(text: string): string {
 }
 
 /** The local directory on SQLite or PostgreSQL (tables of migration 0010). */
-export function createDirectoryRepository(db: Kysely<Database>): DirectoryStore {
+export function createDirectoryRepository(db: Kysely<Database>, hook?: AppliedChangeHook): DirectoryStore {
   const apply = (cid: string, changes: Parameters<typeof writeDirectoryChanges>[2]) =>
-    inTransaction(db, (trx) => writeDirectoryChanges(trx, cid, changes));
+    inTransaction(db, (trx) => writeDirectoryChanges(trx, cid, changes, 0, reportTo(hook, 'action')));
   return {
     applyChanges: apply,
     upsertUser: (cid, user) => apply(cid, { upsertUsers: [user] }),

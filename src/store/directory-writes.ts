@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DirectoryChanges, DirectoryGroup, DirectoryUser, MembershipLink } from '../directory/directory-model.js';
 import { bulkAddMemberships, bulkUpsertGroups, bulkUpsertUsers, sqliteBumpVersion } from './bulk-writes.js';
+import type { AppliedChangeHook, ChangeContext } from './applied-change-hook.js';
+import { appliedChangesOf } from './applied-changes-of.js';
 import type { Database } from './schema.js';
 
 /** Rows per statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
@@ -117,13 +119,16 @@ export async function bumpDirectoryVersion(db: Kysely<Database>, cid: string): P
 /**
  * Applies one set of changes inside the caller's transaction: upserts first, then removals (a page that both
  * updates and removes an object ends with it removed), then memberships. `roundId` marks what a sync round saw.
+ * With `report`, what the write changes is computed first and handed to the hook after it, in the same transaction.
  */
 export async function writeDirectoryChanges(
   db: Kysely<Database>,
   cid: string,
   changes: DirectoryChanges,
   roundId = 0,
+  report?: { hook: AppliedChangeHook; context: ChangeContext },
 ): Promise<void> {
+  const applied = report && (await appliedChangesOf(db, cid, changes, report.context));
   if (changes.upsertUsers?.length) await upsertUsers(db, cid, changes.upsertUsers, roundId);
   if (changes.upsertGroups?.length) await upsertGroups(db, cid, changes.upsertGroups, roundId);
   if (changes.removeUserIds?.length) await deleteUsers(db, cid, changes.removeUserIds, true);
@@ -140,6 +145,7 @@ export async function writeDirectoryChanges(
   if (changes.removeMemberships?.length) await removeMemberships(db, cid, changes.removeMemberships);
   if (changes.addMemberships?.length) await addMemberships(db, cid, changes.addMemberships, roundId);
   await bumpDirectoryVersion(db, cid);
+  if (report && applied) await report.hook(db, cid, applied, report.context);
 }
 
 /** Runs `fn` in a transaction, or directly when `db` already is one (a dry run wraps a whole sync in one). */

@@ -140,7 +140,7 @@ export function createKyselyConnectionRepository(
         .executeTakeFirst();
       if (r.numUpdatedRows === 0n) throw notFound(id);
     },
-    async rewriteAllSecrets(rewrite, keyCheck) {
+    async rewriteAllSecrets(rewrite, keyCheck, reseal) {
       return db.transaction().execute(async (trx) => {
         // PostgreSQL (read committed) would let a connection inserted meanwhile keep the old key; SQLite's single
         // writer already serialises this transaction against every other write.
@@ -149,6 +149,14 @@ export function createKyselyConnectionRepository(
         for (const row of rows) {
           const parameters = JSON.stringify(rewrite(fromRow(row)));
           await trx.updateTable('connections').set({ parameters }).where('id', '=', row.id).execute();
+        }
+        // Webhook signing secrets (src/events) are sealed with the same key.
+        for (const hook of reseal ? await trx.selectFrom('webhooks').select(['id', 'secret']).execute() : []) {
+          await trx
+            .updateTable('webhooks')
+            .set({ secret: reseal?.(hook.secret) ?? hook.secret })
+            .where('id', '=', hook.id)
+            .execute();
         }
         await trx
           .insertInto('gatehouse_meta')

@@ -9,6 +9,12 @@ import type {
   DirectoryVersionsTable,
 } from './schema/directory.js';
 import type { LoginThrottleTable } from './schema/login-throttle.js';
+import type {
+  DirectoryEventsTable,
+  EventCursorsTable,
+  WebhookDeliveriesTable,
+  WebhooksTable,
+} from './schema/events.js';
 import type { MetaTable } from './schema/meta.js';
 import type { SyncPendingRemovalsTable, SyncRunsTable, SyncStateTable } from './schema/sync.js';
 
@@ -38,4 +44,8 @@ export interface Database {
   audit_log: AuditLogTable;
   consent_requests: ConsentRequestsTable;
   login_throttle: LoginThrottleTable;
+  event_cursors: EventCursorsTable;
+  directory_events: DirectoryEventsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

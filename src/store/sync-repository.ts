@@ -13,6 +13,8 @@ import {
   type SyncStream,
 } from '../sync/ports.js';
 import { sqliteExistingLinks, sqliteSaveCheckpoint, sqliteStoredRounds } from './bulk-writes.js';
+import type { AppliedChangeHook } from './applied-change-hook.js';
+import { reportTo } from './applied-changes-of.js';
 import { createDirectoryRepository } from './directory-repository.js';
 import { inTransaction, writeDirectoryChanges } from './directory-writes.js';
 import type { Database } from './schema.js';
@@ -118,6 +120,7 @@ async function writePage(
   roundId: number,
   plan: PagePlan,
   round: RoundState,
+  hook?: AppliedChangeHook,
 ): Promise<PageOutcome> {
   const users = await storedRounds(trx, 'directory_users', cid, [
     ...plan.upsertUsers.map((u) => u.id),
@@ -155,6 +158,7 @@ async function writePage(
       addMemberships: plan.addMemberships,
     },
     roundId,
+    reportTo(hook, 'sync'),
   );
   await recordPendingRemovals(trx, cid, plan);
   if (!sqliteSaveCheckpoint(trx, cid, stream, JSON.stringify(round))) {
@@ -181,8 +185,11 @@ function toPolicy(row: {
   };
 }
 
-/** Sync state, pending removals, run lease and history on SQLite or PostgreSQL (tables of migration 0011). */
-export function createSyncRepository(db: Kysely<Database>): SyncStore {
+/**
+ * Sync state, pending removals, run lease and history on SQLite or PostgreSQL (tables of migration 0011). `hook` sees
+ * what pages and commits change, inside their transactions (a dry run's stores have none).
+ */
+export function createSyncRepository(db: Kysely<Database>, hook?: AppliedChangeHook): SyncStore {
   const repo: SyncStore = {
     async getState(cid): Promise<SyncState> {
       const row = await db.selectFrom('sync_state').selectAll().where('connection_id', '=', cid).executeTakeFirst();
@@ -289,7 +296,7 @@ export function createSyncRepository(db: Kysely<Database>): SyncStore {
         .execute();
     },
     applyPage: (cid, stream, roundId, plan, round) =>
-      inTransaction(db, (trx) => writePage(trx, cid, stream, roundId, plan, round)),
+      inTransaction(db, (trx) => writePage(trx, cid, stream, roundId, plan, round, hook)),
     async reconcile(cid, stream, roundId) {
       await inTransaction(db, (trx) => unseenObjects(trx, cid, stream, roundId));
     },
@@ -339,12 +346,13 @@ export function createSyncRepository(db: Kysely<Database>): SyncStore {
           ofKind('group').map((p) => p.object_id),
         );
         const links = ofKind('membership').map((p) => ({ groupId: p.group_id, memberId: p.object_id }));
-        await writeDirectoryChanges(trx, cid, {
+        const removals = {
           softDeleteUserIds: softDeleted,
           removeUserIds: [...hard].filter((id) => removedUsers.has(id)),
           removeGroupIds: [...removedGroups],
           removeMemberships: links,
-        });
+        };
+        await writeDirectoryChanges(trx, cid, removals, 0, reportTo(hook, 'sync'));
         await trx.deleteFrom('sync_pending_removals').where('connection_id', '=', cid).execute();
         await trx
           .updateTable('sync_state')

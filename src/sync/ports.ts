@@ -143,6 +143,8 @@ export interface SyncReport {
   resourceUnits: number;
   pages: number;
   durationMs: number;
+  /** Directory events this run stored (src/events); 0 for a dry run and a first full round (a baseline). */
+  events?: number;
   /** What went wrong, with the catalogue's hint (what to do), so every surface can show it without a lookup. */
   errors: { code: string; message: string; hint?: string }[];
   /**

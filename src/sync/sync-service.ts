@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { type Clock, systemClock } from '../core/clock.js';
 import { AppError, toAppError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/logger.js';
+import { withChangeScope } from '../directory/change-scope.js';
 import type { DirectoryStore } from '../directory/ports.js';
 import type { DirectorySource, SyncPolicy, SyncReport, SyncRunRecord, SyncStore } from './ports.js';
 import { SyncExecution, type SyncProgress, type SyncRunOptions } from './sync-engine.js';
@@ -197,13 +198,15 @@ export class SyncService {
             logger: this.logger,
           },
         ).run();
+      const scope = { source: 'sync' as const, runId, events: 0 };
       const partial = run.dryRun
         ? await this.options.store.dryRun(execute)
-        : await execute(this.options.store, this.options.directory);
+        : await withChangeScope(scope, () => execute(this.options.store, this.options.directory));
       const counters = source.counters();
       const report: SyncReport = {
         ...partial,
         ...counters,
+        events: scope.events,
         durationMs: this.clock.nowMs() - started.getTime(),
       };
       Object.assign(run, {

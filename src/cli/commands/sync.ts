@@ -28,6 +28,7 @@ function reportText(r: SyncReport): string[] {
     `  users        +${r.users.added} ~${r.users.updated} -${r.users.removed}`,
     `  groups       +${r.groups.added} ~${r.groups.updated} -${r.groups.removed}`,
     `  memberships  +${r.memberships.added} -${r.memberships.removed}`,
+    ...(r.events !== undefined && !r.dryRun ? [`  events       ${r.events}`] : []),
     `  Graph        ${r.requests} requests, ${r.retries} retries, ${r.throttled} throttled, ${r.resourceUnits} resource units, ${r.pages} pages`,
   ];
   if (r.pendingRemovals) {

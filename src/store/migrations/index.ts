@@ -10,6 +10,7 @@ import { accountsMigration } from './0030-accounts.js';
 import { loginThrottleMigration } from './0031-login-throttle.js';
 import { apiTokenOwnerMigration } from './0032-api-token-owner.js';
 import { consentRequestsMigration } from './0050-consent-requests.js';
+import { eventsMigration } from './0080-events.js';
 import { directoryUserSoftDeleteMigration } from './0095-directory-user-soft-delete.js';
 import type { Migration } from './migration.js';
 
@@ -31,5 +32,6 @@ export const MIGRATIONS: readonly Migration[] = [
   loginThrottleMigration,
   apiTokenOwnerMigration,
   consentRequestsMigration,
+  eventsMigration,
   directoryUserSoftDeleteMigration,
 ];

@@ -4,6 +4,7 @@ import { get, post, setUnauthenticatedHandler } from './api.js';
 import { AuditPage } from './audit-page.js';
 import { ConnectionsPage } from './connections-page.js';
 import { DirectoryPage } from './directory-page.js';
+import { EventsPage } from './events-page.js';
 import { IdentitiesPage } from './identities-page.js';
 import { LoginPage } from './login-page.js';
 import { navigate, useLocation } from './navigation.js';
@@ -18,6 +19,7 @@ const PAGES: readonly { path: string; label: string; role: Role }[] = [
   { path: '/sync', label: 'Sync', role: 'viewer' },
   { path: '/directory', label: 'Directory', role: 'viewer' },
   { path: '/identities', label: 'Identities', role: 'operator' },
+  { path: '/events', label: 'Events', role: 'viewer' },
   { path: '/audit', label: 'Audit', role: 'admin' },
   { path: '/admin', label: 'Accounts & tokens', role: 'admin' },
 ];
@@ -26,6 +28,7 @@ function Page({ path, me }: { path: string; me: Me }) {
   if (path === '/sync') return <SyncPage me={me} />;
   if (path === '/directory') return <DirectoryPage />;
   if (path === '/identities') return <IdentitiesPage me={me} />;
+  if (path === '/events') return <EventsPage me={me} />;
   if (path === '/audit') return <AuditPage />;
   if (path === '/admin') return <AdminPage me={me} />;
   return <ConnectionsPage me={me} />;
