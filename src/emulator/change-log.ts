@@ -12,6 +12,18 @@ export type Change =
  */
 export class ChangeLog {
   private readonly entries: Change[] = [];
+  /** Called after each append (change notifications, src/emulator/graph/subscriptions.ts). */
+  private readonly listeners: ((change: Change) => void)[] = [];
+
+  /** Calls `listener` with every change appended from now on. */
+  onAppend(listener: (change: Change) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private append(change: Change): void {
+    this.entries.push(change);
+    for (const listener of this.listeners) listener(change);
+  }
 
   get position(): number {
     return this.entries.length;
@@ -23,22 +35,22 @@ export class ChangeLog {
   }
 
   created(ix: number): void {
-    this.entries.push({ op: 'created', ix });
+    this.append({ op: 'created', ix });
   }
 
   updated(ix: number, props: readonly string[]): void {
-    this.entries.push({ op: 'updated', ix, props });
+    this.append({ op: 'updated', ix, props });
   }
 
   removed(ix: number, reason: 'changed' | 'deleted'): void {
-    this.entries.push({ op: 'removed', ix, reason });
+    this.append({ op: 'removed', ix, reason });
   }
 
   memberAdded(ix: number, member: number): void {
-    this.entries.push({ op: 'memberAdded', ix, member });
+    this.append({ op: 'memberAdded', ix, member });
   }
 
   memberRemoved(ix: number, member: number): void {
-    this.entries.push({ op: 'memberRemoved', ix, member });
+    this.append({ op: 'memberRemoved', ix, member });
   }
 }
