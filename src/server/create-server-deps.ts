@@ -52,6 +52,7 @@ export function createServerDeps(gatehouse: Gatehouse, options: ServerOptions = 
       directory: gatehouse.directory,
       directoryReader: createDirectoryRepository(store.db),
       actions: gatehouse.actions,
+      notifications: gatehouse.notifications,
       consent: new ConsentService({
         store: createConsentRequestRepository(store.db),
         connections: gatehouse.connections,

@@ -4,6 +4,7 @@ import type { ConsentService } from '../consent/consent-service.js';
 import type { DirectoryService } from '../directory/directory-service.js';
 import type { DirectoryReader } from '../directory/ports.js';
 import type { DoctorReport } from '../doctor/doctor-report.js';
+import type { ChangeNotifications } from '../notifications/change-notifications.js';
 import type { SyncService } from '../sync/sync-service.js';
 
 /**
@@ -25,4 +26,6 @@ export interface ServerServices {
   readonly actions: ActionService;
   /** The admin-consent round trip (needs `serve --public-url`). */
   readonly consent?: ConsentService;
+  /** Graph change notifications: the public endpoint's handshake and checks (`serve --public-url` starts them). */
+  readonly notifications?: Pick<ChangeNotifications, 'receive' | 'acceptsValidation'>;
 }

@@ -25,6 +25,11 @@ export interface SyncServiceOptions {
   leaseMs?: number;
   clock?: Clock;
   logger?: Logger;
+  /** The per-connection switch of the change-notification trigger (src/notifications); absent = always off. */
+  notifications?: {
+    isEnabled(connectionId: string): Promise<boolean>;
+    setEnabled(connectionId: string, enabled: boolean): Promise<void>;
+  };
 }
 
 export interface SyncConfigureInput {
@@ -34,6 +39,8 @@ export interface SyncConfigureInput {
   deleteThreshold?: string;
   /** A group id or displayName; `''` clears the scope. */
   scopeGroup?: string;
+  /** `on`: Graph change notifications trigger incremental syncs (needs `serve --public-url`); `off`. */
+  notifications?: string;
 }
 
 export interface SyncSettingsView {
@@ -43,6 +50,8 @@ export interface SyncSettingsView {
   disabledUsers: SyncPolicy['disabledUsers'];
   deleteThreshold: { count: number; percent: number };
   scopeGroup: string | null;
+  /** Graph change notifications as a trigger (product.md section 9.2). */
+  notifications: 'on' | 'off';
 }
 
 export interface SyncStatusView extends SyncSettingsView {
@@ -62,6 +71,12 @@ function parseThreshold(text: string, policy: SyncPolicy): SyncPolicy {
     });
   }
   return match[2] === '%' ? { ...policy, deleteThresholdPercent: value } : { ...policy, deleteThresholdCount: value };
+}
+
+function parseSwitch(text: string): boolean {
+  const value = text.trim().toLowerCase();
+  if (value === 'on' || value === 'off') return value === 'on';
+  throw new AppError('SYNC_INVALID_POLICY', { message: `Notifications must be on or off, not '${text}'.` });
 }
 
 /**
@@ -246,7 +261,16 @@ export class SyncService {
       const parsed = parseSchedule(input.schedule);
       schedule = parsed ? formatSchedule(parsed) : null;
     }
+    const notifications = input.notifications === undefined ? undefined : parseSwitch(input.notifications);
     await this.options.store.saveSettings(connection.id, { policy, ...(schedule !== undefined ? { schedule } : {}) });
+    if (notifications !== undefined) {
+      if (!this.options.notifications) {
+        throw new AppError('SYNC_INVALID_POLICY', { message: 'Change notifications are not available here.' });
+      }
+      await this.options.notifications.setEnabled(connection.id, notifications);
+    }
+    // The server's notification trigger listens, to subscribe or unsubscribe at once.
+    this.events.emit('configured', { connectionId: connection.id, connection: connection.name });
     return this.settingsView(connection.name, connection.id);
   }
 
@@ -261,6 +285,7 @@ export class SyncService {
       disabledUsers: state.policy.disabledUsers,
       deleteThreshold: { count: state.policy.deleteThresholdCount, percent: state.policy.deleteThresholdPercent },
       scopeGroup: state.policy.scopeGroupId ?? null,
+      notifications: (await this.options.notifications?.isEnabled(connectionId)) ? 'on' : 'off',
     };
   }
 

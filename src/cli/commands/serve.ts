@@ -38,7 +38,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): Command
     .option('--trust-proxy', 'behind a reverse proxy that terminates https: trust X-Forwarded-* (Secure cookies)')
     .option(
       '--public-url <url>',
-      'the https address browsers use to reach gatehouse (env GATEHOUSE_PUBLIC_URL): enables the admin-consent round trip at /consent/callback',
+      'the https address browsers use to reach gatehouse (env GATEHOUSE_PUBLIC_URL): enables the admin-consent round trip at /consent/callback and Graph change notifications (sync configure --notifications on)',
       ctx.io.env.GATEHOUSE_PUBLIC_URL,
     )
     .action(async (options: { host: string; port: string; trustProxy?: boolean; publicUrl?: string }) => {

@@ -50,6 +50,7 @@ function settingsText(v: SyncSettingsView): string[] {
     `disabled users   ${v.disabledUsers}`,
     `delete threshold ${v.deleteThreshold.count} objects or ${v.deleteThreshold.percent}%`,
     `scope group      ${v.scopeGroup ?? 'all users'}`,
+    `notifications    ${v.notifications}${v.notifications === 'on' ? ' (Graph change notifications trigger syncs; needs serve --public-url)' : ''}`,
   ];
 }
 
@@ -114,12 +115,17 @@ export function registerSyncCommands(program: Command, ctx: CliContext): Command
     .option('--disabled-users <mode>', 'exclude (default) or include (kept, marked disabled)')
     .option('--delete-threshold <n>', 'most removals per run without --allow-deletes: N objects or N%')
     .option('--scope-group <group>', 'only sync users in this group (id or displayName, nested members too); "" = all')
+    .option(
+      '--notifications <on|off>',
+      'Graph change notifications trigger incremental syncs (needs serve --public-url)',
+    )
     .action(async (name: string, options: Record<string, string | undefined>) => {
       const view = await (await ctx.gatehouse()).sync.configure(name, {
         ...(options.schedule !== undefined ? { schedule: options.schedule } : {}),
         ...(options.disabledUsers !== undefined ? { disabledUsers: options.disabledUsers } : {}),
         ...(options.deleteThreshold !== undefined ? { deleteThreshold: options.deleteThreshold } : {}),
         ...(options.scopeGroup !== undefined ? { scopeGroup: options.scopeGroup } : {}),
+        ...(options.notifications !== undefined ? { notifications: options.notifications } : {}),
       });
       ctx.output().result(view, () => settingsText(view));
     });

@@ -6,6 +6,7 @@ import { directoryMemberIndexMigration } from './0012-directory-member-index.js'
 import { auditLogMigration } from './0020-audit-log.js';
 import { accountsMigration } from './0030-accounts.js';
 import { consentRequestsMigration } from './0050-consent-requests.js';
+import { graphNotificationsMigration } from './0090-graph-notifications.js';
 import type { Migration } from './migration.js';
 
 /**
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   auditLogMigration,
   accountsMigration,
   consentRequestsMigration,
+  graphNotificationsMigration,
 ];
