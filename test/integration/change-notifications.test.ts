@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createManualClock } from '../../src/core/clock.js';
+import { createLogger } from '../../src/logging/create-logger.js';
 import { type RunningServer, startServer } from '../../src/server/start-server.js';
 import { createDirectoryRepository } from '../../src/store/directory-repository.js';
 import { type GatehouseFixture, startGatehouseFixture } from '../support/gatehouse-fixture.js';
@@ -32,9 +33,13 @@ describe('Graph change notifications trigger syncs (serve --public-url)', () => 
   let connectionId: string;
   const local = () => createDirectoryRepository(fx.gatehouse.store.db);
   const runs = async () => (await fx.gatehouse.sync.history(fx.connectionName, 100)).length;
+  const logLines: string[] = [];
 
   before(async () => {
-    fx = await startGatehouseFixture({ emulator: { seed: 'notifications' } });
+    fx = await startGatehouseFixture({
+      emulator: { seed: 'notifications' },
+      logger: createLogger({ level: 'debug', destination: { write: (line: string) => logLines.push(line) } }),
+    });
     const port = await freePort();
     publicUrl = `http://127.0.0.1:${port}`;
     server = await startServer(fx.gatehouse, {
@@ -138,6 +143,13 @@ describe('Graph change notifications trigger syncs (serve --public-url)', () => 
     assert.equal(event?.errorCode, 'SYNC_NOTIFICATION_CLIENT_STATE_MISMATCH');
     assert.equal(event?.connection, fx.connectionName);
     assert.equal(JSON.stringify(event).includes('forged-client-state'), false, 'the clientState is not recorded');
+  });
+
+  it('never logs a clientState (debug level included)', () => {
+    const states = fx.emulator.subscriptions.list().map((s) => s.clientState as string);
+    assert.ok(states.length > 0 && logLines.length > 0);
+    assert.ok(logLines.some((l) => l.includes('change-notification subscription created')));
+    for (const state of states) assert.equal(logLines.join('\n').includes(state), false);
   });
 
   it('answers a validation request only while a subscription is being created', async () => {
