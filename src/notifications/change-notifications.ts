@@ -92,6 +92,8 @@ export class ChangeNotifications {
   private loop: AbortController | undefined;
   /** One reconcile/lifecycle step per connection at a time, in this process. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** Rejected POSTs are audited at most once a minute per connection (the endpoint is public: no audit flood). */
+  private readonly rejectedAudits = new Map<string, { at: number; suppressed: number }>();
 
   constructor(private readonly options: ChangeNotificationsOptions) {
     this.clock = options.clock ?? systemClock;
@@ -244,11 +246,20 @@ export class ChangeNotifications {
     items: number,
     origin: NotificationOrigin,
   ): Promise<void> {
-    const connection = await this.options.connection(connectionId).catch(() => undefined);
     this.logger.warn(
       { connectionId, items, rejected: subscriptionIds.length, address: origin.address },
       'change notification with a wrong clientState ignored',
     );
+    const key = connectionId.slice(0, 100);
+    const last = this.rejectedAudits.get(key);
+    const nowMs = this.clock.nowMs();
+    if (last && nowMs - last.at < 60_000) {
+      last.suppressed++;
+      return;
+    }
+    if (this.rejectedAudits.size > 10_000) this.rejectedAudits.clear();
+    this.rejectedAudits.set(key, { at: nowMs, suppressed: 0 });
+    const connection = await this.options.connection(connectionId).catch(() => undefined);
     await this.options.audit
       .record({
         actor: 'microsoft-graph',
@@ -258,7 +269,13 @@ export class ChangeNotifications {
         target: connectionId.slice(0, 100),
         result: 'failed',
         errorCode: 'SYNC_NOTIFICATION_CLIENT_STATE_MISMATCH',
-        details: { items, rejected: subscriptionIds.length, subscriptionIds: subscriptionIds.slice(0, 10) },
+        details: {
+          items,
+          rejected: subscriptionIds.length,
+          subscriptionIds: subscriptionIds.slice(0, 10),
+          // Rejected POSTs of the previous minute that were not audited one by one.
+          ...(last?.suppressed ? { suppressedSince: new Date(last.at).toISOString(), suppressed: last.suppressed } : {}),
+        },
       })
       .catch((error) => this.logger.error({ err: error }, 'audit log write failed'));
   }
@@ -335,13 +352,18 @@ export class ChangeNotifications {
     url: string,
   ): Promise<void> {
     const runtime = this.runtime as Required<NotificationRuntime>;
+    const now = this.clock.now();
+    // Another instance (PostgreSQL) creating this subscription right now: leave it to that one.
+    const other = (await this.options.store.subscriptions(connection.id)).find(
+      (r) => r.resource === resource && r.subscriptionId === null && now.getTime() - Date.parse(r.createdAt) < 60_000,
+    );
+    if (other) return;
     // A subscription of ours to this URL whose clientState we no longer know (a crash mid-create, a lost store)
     // would only produce rejected notifications, and makes Graph answer 409 to a new one: remove it first.
     for (const stale of await graph.list()) {
       if (stale.notificationUrl === url && resourceOf(stale.resource) === resource) await graph.remove(stale.id);
     }
     const clientState = randomBytes(32).toString('base64url');
-    const now = this.clock.now();
     const pending: SubscriptionRecord = {
       connectionId: connection.id,
       resource,

@@ -123,6 +123,17 @@ describe('Graph change notifications trigger syncs (serve --public-url)', () => 
     await waitFor('the lost user caught up', () => local().getUser(connectionId, lost.id));
   });
 
+  it('a dropped notification is caught up by the next delta round any notification triggers', async () => {
+    await waitFor('no sync running', async () => !(await fx.gatehouse.sync.status(fx.connectionName)).running);
+    fx.emulator.subscriptions.dropNext(1);
+    const dropped = fx.emulator.directory.createUser({ displayName: 'Dropped Quietly' });
+    await fx.emulator.subscriptions.flush();
+    await new Promise((r) => setTimeout(r, 600));
+    const team = fx.emulator.directory.createGroup({ displayName: 'Notified Team' });
+    await waitFor('the notified group', () => local().getGroup(connectionId, team.id));
+    assert.ok(await local().getUser(connectionId, dropped.id), 'the dropped change came with the same delta round');
+  });
+
   it('a wrong clientState is ignored (202) and audited; nothing is synced', async () => {
     await waitFor('no sync running', async () => !(await fx.gatehouse.sync.status(fx.connectionName)).running);
     await new Promise((r) => setTimeout(r, 500));
@@ -143,6 +154,16 @@ describe('Graph change notifications trigger syncs (serve --public-url)', () => 
     assert.equal(event?.errorCode, 'SYNC_NOTIFICATION_CLIENT_STATE_MISMATCH');
     assert.equal(event?.connection, fx.connectionName);
     assert.equal(JSON.stringify(event).includes('forged-client-state'), false, 'the clientState is not recorded');
+    // A flood is audited at most once a minute per connection.
+    for (let i = 0; i < 5; i++) {
+      const again = await fetch(`${publicUrl}/api/v1/notifications/graph/${connectionId}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value: [{ subscriptionId, clientState: `forged-${i}` }] }),
+      });
+      assert.equal(again.status, 202);
+    }
+    assert.equal((await fx.gatehouse.audit.list({ action: 'sync.notification' })).length, 1);
   });
 
   it('never logs a clientState (debug level included)', () => {
