@@ -251,4 +251,32 @@ describe('emulator change notifications (/subscriptions)', () => {
     assert.equal(events[0]?.subscriptionId, id);
     assert.equal(emulator.subscriptions.list().length, 0);
   });
+
+  it('drops a seeded fraction: the same seed drops the same notifications', async () => {
+    const dropped = async () => {
+      const emu = await startEmulator({ seed: 'drop-rate', clock, notifications: { dropRate: 0.5 } });
+      try {
+        const caller = await defaultCaller(emu);
+        const made = await caller('POST', '/subscriptions', {
+          body: {
+            changeType: 'updated',
+            notificationUrl: `${receiver.url}/rate`,
+            resource: '/users',
+            expirationDateTime: inDays(now, 1),
+          },
+        });
+        assert.equal(made.status, 201);
+        const names = Array.from({ length: 20 }, (_, i) => emu.directory.createUser({ displayName: `Rate ${i}` }));
+        await emu.subscriptions.flush();
+        const droppedCount = emu.subscriptions.deliveries().filter((d) => d.dropped).length;
+        return { droppedCount, total: names.length };
+      } finally {
+        await emu.stop();
+      }
+    };
+    const first = await dropped();
+    const second = await dropped();
+    assert.ok(first.droppedCount > 2 && first.droppedCount < 18, `${first.droppedCount} of 20 dropped`);
+    assert.equal(second.droppedCount, first.droppedCount);
+  });
 });
