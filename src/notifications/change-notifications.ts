@@ -260,11 +260,14 @@ export class ChangeNotifications {
     if (this.rejectedAudits.size > 10_000) this.rejectedAudits.clear();
     this.rejectedAudits.set(key, { at: nowMs, suppressed: 0 });
     const connection = await this.options.connection(connectionId).catch(() => undefined);
+    // Posts for no connection (a removed one whose subscriptions have not expired yet, or a guessed id) are not
+    // worth an audit row each: logged above, dropped.
+    if (!connection) return;
     await this.options.audit
       .record({
         actor: 'microsoft-graph',
         origin: { channel: 'api', ...(origin.address ? { address: origin.address } : {}) },
-        ...(connection ? { connection: connection.name } : {}),
+        connection: connection.name,
         action: 'sync.notification',
         target: connectionId.slice(0, 100),
         result: 'failed',
@@ -274,7 +277,9 @@ export class ChangeNotifications {
           rejected: subscriptionIds.length,
           subscriptionIds: subscriptionIds.slice(0, 10),
           // Rejected POSTs of the previous minute that were not audited one by one.
-          ...(last?.suppressed ? { suppressedSince: new Date(last.at).toISOString(), suppressed: last.suppressed } : {}),
+          ...(last?.suppressed
+            ? { suppressedSince: new Date(last.at).toISOString(), suppressed: last.suppressed }
+            : {}),
         },
       })
       .catch((error) => this.logger.error({ err: error }, 'audit log write failed'));

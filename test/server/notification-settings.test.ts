@@ -84,4 +84,17 @@ describe('the notifications switch over REST and the CLI', () => {
     const off = await fx.runCli(['sync', 'configure', fx.connectionName, '--notifications', 'off', '--json']);
     assert.equal(off.json<{ notifications: string }>().notifications, 'off');
   });
+
+  it('removing a connection removes its notification settings and subscription rows', async () => {
+    const fx = public_.fixture;
+    const { gatehouse } = fx;
+    const connection = await gatehouse.connections.get(fx.connectionName);
+    await gatehouse.sync.configure(fx.connectionName, { notifications: 'on' });
+    const db = gatehouse.store.db.withTables<{ graph_notification_settings: { connection_id: string } }>();
+    const rows = () =>
+      db.selectFrom('graph_notification_settings').selectAll().where('connection_id', '=', connection.id).execute();
+    assert.equal((await rows()).length, 1);
+    await gatehouse.connections.remove(fx.connectionName);
+    assert.equal((await rows()).length, 0);
+  });
 });
