@@ -159,6 +159,8 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       notifications: {
         isEnabled: (id) => notificationStore.isEnabled(id),
         setEnabled: (id, enabled) => notificationStore.setEnabled(id, enabled, clock.now().toISOString()),
+        subscriptions: async (id) =>
+          (await notificationStore.subscriptions(id)).map((s) => ({ resource: s.resource, expiresAt: s.expiresAt })),
       },
     });
     const audit = createAuditLogRepository(store.db, clock);

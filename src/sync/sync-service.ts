@@ -29,6 +29,8 @@ export interface SyncServiceOptions {
   notifications?: {
     isEnabled(connectionId: string): Promise<boolean>;
     setEnabled(connectionId: string, enabled: boolean): Promise<void>;
+    /** The Graph subscriptions held for the connection (`expiresAt` null while Graph validates). */
+    subscriptions?(connectionId: string): Promise<{ resource: string; expiresAt: string | null }[]>;
   };
 }
 
@@ -60,6 +62,8 @@ export interface SyncStatusView extends SyncSettingsView {
   lastRun: SyncRunRecord | null;
   /** Removals held back by the deletion guard, waiting for `--allow-deletes`. */
   pendingRemovals: { users: number; groups: number; memberships: number };
+  /** Graph change-notification subscriptions held for the connection (empty when off or not yet subscribed). */
+  notificationSubscriptions: { resource: string; expiresAt: string | null }[];
 }
 
 function parseThreshold(text: string, policy: SyncPolicy): SyncPolicy {
@@ -300,6 +304,7 @@ export class SyncService {
       lastSyncedAt: state.lastSyncedAt ?? null,
       lastRun: lastRun ?? null,
       pendingRemovals: await this.options.store.pendingRemovals(connection.id),
+      notificationSubscriptions: (await this.options.notifications?.subscriptions?.(connection.id)) ?? [],
     };
   }
 

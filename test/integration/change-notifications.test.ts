@@ -77,6 +77,12 @@ describe('Graph change notifications trigger syncs (serve --public-url)', () => 
     // The clientState is stored only as a hash.
     const status = await fx.gatehouse.notifications.status(connectionId);
     assert.equal(status.subscriptions.length, 2);
+    const syncStatus = await fx.gatehouse.sync.status(fx.connectionName);
+    assert.deepEqual(
+      syncStatus.notificationSubscriptions.map((n) => n.resource),
+      ['groups', 'users'],
+    );
+    assert.ok(syncStatus.notificationSubscriptions.every((n) => n.expiresAt));
     const stored = JSON.stringify(
       await fx.gatehouse.store.db
         .withTables<{ graph_subscriptions: { client_state_hash: string } }>()

@@ -65,6 +65,13 @@ function statusText(s: SyncStatusView): string[] {
       ? [`held back        ${pending.users} users, ${pending.groups} groups, ${pending.memberships} memberships`]
       : []),
     ...settingsText(s),
+    ...(s.notificationSubscriptions.length > 0
+      ? [
+          `subscriptions    ${s.notificationSubscriptions
+            .map((n) => `${n.resource} ${n.expiresAt ? `until ${n.expiresAt}` : '(being validated)'}`)
+            .join(', ')}`,
+        ]
+      : []),
   ];
 }
 
