@@ -48,7 +48,7 @@ export interface NotificationRuntime {
   requestSync(connectionName: string): Promise<unknown>;
   /** Coalescing window of notifications per connection (default 2 s). */
   debounceMs?: number;
-  /** How often subscriptions are checked for renewal (default 1 h). */
+  /** How often subscriptions are checked: renewal, retry of a failed create (default 15 min). */
   tickMs?: number;
   /** Expiry asked for on create and renewal (default 3 days). */
   subscriptionLifetimeMs?: number;
@@ -126,7 +126,7 @@ export class ChangeNotifications {
   start(runtime: NotificationRuntime): void {
     this.runtime = {
       debounceMs: 2_000,
-      tickMs: 3600_000,
+      tickMs: 15 * 60_000,
       subscriptionLifetimeMs: 3 * DAY_MS,
       renewBeforeMs: 2 * DAY_MS,
       ...runtime,
@@ -142,7 +142,9 @@ export class ChangeNotifications {
     const tickMs = this.runtime.tickMs;
     void (async () => {
       while (!loop.signal.aborted) {
-        await this.tick();
+        await this.tick().catch((error: unknown) => {
+          if (!loop.signal.aborted) this.logger.warn({ code: toAppError(error).code }, 'notification check failed');
+        });
         await this.clock.sleep(tickMs, loop.signal).catch(() => undefined);
       }
     })();
