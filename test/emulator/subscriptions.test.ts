@@ -133,6 +133,17 @@ describe('emulator change notifications (/subscriptions)', () => {
     assert.equal(emulator.subscriptions.list().length, 0);
   });
 
+  it('gives the validation request 10 seconds, then refuses with 400', async () => {
+    receiver.mode = 'slow';
+    const started = Date.now();
+    const refused = await subscribe('/groups');
+    const waited = Date.now() - started;
+    receiver.mode = 'echo';
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.error.message, /Subscription validation request failed/);
+    assert.ok(waited >= 9_900 && waited < 12_000, `waited ${waited} ms`);
+  });
+
   it('validates expiry (max 41,760 minutes, short ones raised to 45), clientState, URL and permission', async () => {
     const tooLong = await subscribe('/users', {
       expirationDateTime: new Date(clock.nowMs() + (41_760 + 5) * 60_000).toISOString(),
