@@ -19,6 +19,7 @@ import { createEntraActionConnections } from './entra/entra-action-connections.j
 import { createGraphClient } from './entra/graph-client.js';
 import { createGraphDirectorySource } from './entra/graph-directory-source.js';
 import { checkMembershipLive } from './entra/graph-live-membership.js';
+import { createGraphSubscriptions } from './entra/graph-subscriptions.js';
 import { TokenProviderRegistry } from './entra/token-provider-registry.js';
 import { createTokenStateRecorder } from './entra/token-state-recorder.js';
 import { createEventRecorder } from './events/event-recorder.js';
@@ -29,9 +30,11 @@ import {
   WebhookService,
   webhookSecretBinding,
 } from './events/webhook-service.js';
+import { ChangeNotifications } from './notifications/change-notifications.js';
 import { SqlAccountRepository } from './store/account-repository.js';
 import { createAuditLogRepository } from './store/audit-log-repository.js';
 import { createDirectoryRepository } from './store/directory-repository.js';
+import { createGraphNotificationRepository } from './store/graph-notification-repository.js';
 import { createKyselyConnectionRepository } from './store/kysely-connection-repository.js';
 import { createKyselyMetaStore } from './store/kysely-meta-store.js';
 import { createLoginThrottleRepository } from './store/login-throttle-repository.js';
@@ -78,6 +81,8 @@ export interface Gatehouse {
   readonly directory: DirectoryService;
   /** Directory sync runs, settings, schedules and history (`gatehouse sync ...`); progress on `sync.events`. */
   readonly sync: SyncService;
+  /** Graph change notifications as a sync trigger: subscriptions, renewal, the endpoint's checks (`serve` starts it). */
+  readonly notifications: ChangeNotifications;
   /** `membership check`: local (directory index, with the path) or live (Graph checkMemberGroups). */
   readonly membership: MembershipChecker;
   /** The audit log (actions' writes; the server adds logins and admin changes). */
@@ -169,6 +174,7 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       lastSyncedAt: async (connectionId) => (await syncStore.getState(connectionId)).lastSyncedAt,
     });
     const leaseOwner = createLocalLeaseOwner();
+    const notificationStore = createGraphNotificationRepository(store.db);
     const sync = new SyncService({
       store: syncStore,
       directory: directoryStore,
@@ -192,8 +198,35 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       isLeaseOwnerAlive: leaseOwner.isAlive,
       clock,
       logger: logger.child({ component: 'sync' }),
+      notifications: {
+        isEnabled: (id) => notificationStore.isEnabled(id),
+        setEnabled: (id, enabled) => notificationStore.setEnabled(id, enabled, clock.now().toISOString()),
+        subscriptions: async (id) =>
+          (await notificationStore.subscriptions(id)).map((s) => ({ resource: s.resource, expiresAt: s.expiresAt })),
+      },
     });
     const audit = createAuditLogRepository(store.db, clock);
+    const notifications = new ChangeNotifications({
+      store: notificationStore,
+      graphFor: async (connectionId) => {
+        const settings = await connections.resolveEntraSettings(connectionId);
+        return createGraphSubscriptions(
+          createGraphClient({
+            settings,
+            tokenSource: tokens.forSettings(settings),
+            clock,
+            logger: logger.child({ component: 'notifications' }),
+          }),
+        );
+      },
+      connection: async (idOrName) => {
+        const found = await connections.get(idOrName);
+        return { id: found.id, name: found.name };
+      },
+      audit,
+      clock,
+      logger,
+    });
     const membership = createDirectoryMembershipChecker({
       connectionId: async (name) => (await connections.get(name)).id,
       local: (connectionId, user, group) => directory.checkMembership(connectionId, user, group),
@@ -266,6 +299,7 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
       webhooks,
       webhookDispatcher,
       sync,
+      notifications,
       membership,
       audit,
       actions,

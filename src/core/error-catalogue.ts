@@ -574,6 +574,27 @@ export const ERROR_CATALOGUE = {
     uiHint:
       'details carry both answers (status and Graph error code). Test the connection on the Connections page and check GraphEndpoint; then start a Full sync on the Sync page.',
   },
+  SYNC_NOTIFICATIONS_PUBLIC_URL_REQUIRED: {
+    status: 400,
+    exit: 2,
+    message: 'Change notifications need the https address Microsoft Graph can reach gatehouse at.',
+    hint: 'Start the server with `gatehouse serve --public-url https://your-gatehouse` (reachable from the internet, TLS terminated by a proxy is fine); Graph posts to https://your-gatehouse/api/v1/notifications/graph/{connection id}. Until then the schedule keeps syncing.',
+    uiHint:
+      'The server runs without a public URL: start it with --public-url https://your-gatehouse (reachable by Microsoft Graph). Until then the schedule keeps syncing.',
+  },
+  SYNC_NOTIFICATION_SUBSCRIBE_FAILED: {
+    status: 502,
+    exit: 1,
+    message: 'Microsoft Graph did not create a change-notification subscription.',
+    hint: "Graph checks the notification URL before it subscribes: the public URL must be https, reachable from the internet and answer within 10 s. The app needs the Application permissions User.Read.All (users) and Group.Read.All (groups; GroupMember.Read.All is not enough) with admin consent. The details name Graph's answer; the schedule keeps syncing meanwhile.",
+  },
+  SYNC_NOTIFICATION_CLIENT_STATE_MISMATCH: {
+    status: 403,
+    exit: 1,
+    message:
+      'A change notification carried a clientState that matches no subscription of the connection; it was ignored.',
+    hint: 'Notifications are answered 202 and ignored when their clientState is wrong. Occasional ones follow a recreated subscription; a steady stream means someone other than Microsoft Graph posts to the notification endpoint (check the source addresses in the audit log). Nothing is synced because of them.',
+  },
   // --- actions ------------------------------------------------------------------------------------------------
   ACTION_UNKNOWN: {
     status: 404,

@@ -18,6 +18,16 @@ export class ChangeLog {
   private visibleUpTo = 0;
   /** Returns the visibility time of a new entry, or undefined when writes are visible at once. */
   stamp: (() => number | undefined) | undefined;
+  /** Called after each append (change notifications, src/emulator/graph/subscriptions.ts). */
+  private readonly listeners: ((change: Change) => void)[] = [];
+
+  /**
+   * Calls `listener` with every change appended from now on, at once: Graph may notify before the change has
+   * replicated to the replica a following delta query reads (replication lag), as the real service does.
+   */
+  onAppend(listener: (change: Change) => void): void {
+    this.listeners.push(listener);
+  }
 
   get position(): number {
     return this.entries.length;
@@ -48,6 +58,7 @@ export class ChangeLog {
       this.visibleAt.push(at);
     } else if (this.visibleAt.length > 0) this.visibleAt.push(0);
     this.entries.push(change);
+    for (const listener of this.listeners) listener(change);
   }
 
   /** Changes in [from, to). */

@@ -5,6 +5,7 @@ import type { DirectoryApi } from './directory-api.js';
 import type { ChosenFaults, FaultSpec } from './fault-plan.js';
 import type { GenerateOptions } from './generate-directory.js';
 import type { DeltaSettings } from './graph/delta-settings.js';
+import type { EmulatorSubscriptions, NotificationBehaviour } from './graph/subscriptions.js';
 import type { ThrottleSettings } from './graph/throttle.js';
 import type { RealismSettings } from './realism.js';
 import type { RequestLogEntry } from './request-log.js';
@@ -55,6 +56,8 @@ export interface EmulatorOptions {
   tls?: true | { certificatePem: string; privateKeyPem: string };
   /** Delta paging knobs; defaults are the real service's (200 objects / 500 member links per page). */
   delta?: Partial<DeltaSettings>;
+  /** Change notifications: drop a seeded fraction (`dropRate`) or hold each one (`delayMs`), to prove delta catch-up. */
+  notifications?: Partial<NotificationBehaviour>;
 }
 
 export interface EmulatorConnection {
@@ -101,6 +104,8 @@ export interface Emulator {
   addCertificate(clientId: string, certificatePem: string): { thumbprintSha256: string; thumbprintSha1: string };
   /** Test-side mutations and truth: create/update/disable/delete users and groups, memberships, snapshot. */
   readonly directory: DirectoryApi;
+  /** Graph change notifications: subscriptions, deliveries made, dropping and delaying notifications. */
+  readonly subscriptions: EmulatorSubscriptions;
   /** Federated identity credentials on apps (workload identity federation): see src/emulator/README.md. */
   readonly federation: EmulatorFederation;
   /** The admin-consent page: registered redirect URIs and the administrator's next decision. */

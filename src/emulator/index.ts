@@ -12,6 +12,8 @@ import { generateDirectory } from './generate-directory.js';
 import { runBatch } from './graph/batch.js';
 import { type DeltaSettings, defaultDeltaSettings } from './graph/delta-settings.js';
 import { handleGraph } from './graph/graph-handler.js';
+import { handleSubscriptionRequest, isSubscriptionRequest } from './graph/subscription-endpoint.js';
+import { SubscriptionHub } from './graph/subscriptions.js';
 import { GraphThrottle, type ThrottleSettings } from './graph/throttle.js';
 import { listen } from './http-listener.js';
 import { handleLogin } from './login-routes.js';
@@ -36,6 +38,13 @@ export {
 } from './federated-credentials.js';
 export type { GeneratedSummary, GenerateOptions } from './generate-directory.js';
 export type { DeltaSettings } from './graph/delta-settings.js';
+export type {
+  EmulatorSubscriptions,
+  LifecycleEvent,
+  NotificationBehaviour,
+  NotificationDelivery,
+} from './graph/subscriptions.js';
+export { MAX_DIRECTORY_SUBSCRIPTION_MINUTES } from './graph/subscriptions.js';
 export type { ThrottleSettings } from './graph/throttle.js';
 export type { EmulatedManagedIdentity, ManagedIdentityOptions } from './managed-identities.js';
 export { type MintOptions, type OidcTestIssuer, startOidcTestIssuer } from './oidc-test-issuer.js';
@@ -166,6 +175,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     canManagePrivileged: (clientId: string) => apps.get(clientId)?.canManagePrivileged ?? false,
     applications: { apps, startedAt: now() },
   };
+  const subscriptions = new SubscriptionHub({ dir, tenant, clock, seed, behaviour: options.notifications ?? {} });
 
   const record = (
     req: EmulatorRequest,
@@ -211,7 +221,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     let kind: RequestLogEntry['kind'] = 'other';
     let response: EmulatorResponse | undefined;
     if (req.url.pathname === '/_emulator/stats' && req.method === 'GET') return json(200, processStats(log.count));
-    if (req.url.pathname === '/v1.0' || req.url.pathname.startsWith('/v1.0/')) {
+    if (isSubscriptionRequest(req)) {
+      kind = 'graph';
+      response = await handleSubscriptionRequest(req, graphDeps, subscriptions, who);
+    } else if (req.url.pathname === '/v1.0' || req.url.pathname.startsWith('/v1.0/')) {
       kind = 'graph';
       response = graph(req, who);
     } else {
@@ -273,6 +286,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return { thumbprintSha256: cert.thumbprintSha256, thumbprintSha1: cert.thumbprintSha1 };
     },
     directory: new DirectoryApi(dir, domain),
+    subscriptions: subscriptions.api(),
     federation: secretless.federation,
     consent: consent.api,
     managedIdentity: secretless.managedIdentity(url),

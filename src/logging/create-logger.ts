@@ -25,6 +25,8 @@ export const REDACTED_PATHS = [
   '*.Authorization',
   '*.headers.authorization',
   '*.masterKey',
+  '*.clientState',
+  'clientState',
   'secret',
   'clientSecret',
   'ClientSecret',

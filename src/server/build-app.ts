@@ -23,6 +23,7 @@ import { consentRoutes } from './routes/consent-routes.js';
 import { directoryRoutes } from './routes/directory-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { notificationRoutes } from './routes/notification-routes.js';
 import { permissionRoutes } from './routes/permission-routes.js';
 import { syncRoutes } from './routes/sync-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
@@ -166,6 +167,7 @@ export async function buildApp(deps: ServerDeps): Promise<GatehouseApp> {
   ]) {
     await app.register(routes(routeDeps), { prefix: '/api/v1' });
   }
+  await app.register(notificationRoutes(routeDeps), { prefix: '/api/v1' });
   await app.register(consentRoutes(routeDeps));
   const hasUi = await registerWebUi(app, deps.webRoot);
   registerNotFound(app, hasUi);

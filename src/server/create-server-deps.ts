@@ -60,6 +60,7 @@ export function createServerDeps(gatehouse: Gatehouse, options: ServerOptions = 
       actions: gatehouse.actions,
       events: gatehouse.events,
       webhooks: gatehouse.webhooks,
+      notifications: gatehouse.notifications,
       consent: new ConsentService({
         store: createConsentRequestRepository(store.db),
         connections: gatehouse.connections,

@@ -6,6 +6,7 @@ import type { DirectoryReader } from '../directory/ports.js';
 import type { DoctorReport } from '../doctor/doctor-report.js';
 import type { EventService } from '../events/event-service.js';
 import type { WebhookService } from '../events/webhook-service.js';
+import type { ChangeNotifications } from '../notifications/change-notifications.js';
 import type { SyncService } from '../sync/sync-service.js';
 
 /**
@@ -31,4 +32,6 @@ export interface ServerServices {
   readonly events?: Pick<EventService, 'list' | 'wait' | 'follow'>;
   /** Webhooks (admin routes under /api/v1/webhooks); absent = not registered. */
   readonly webhooks?: WebhookService;
+  /** Graph change notifications: the public endpoint's handshake and checks (`serve --public-url` starts them). */
+  readonly notifications?: Pick<ChangeNotifications, 'receive' | 'acceptsValidation'>;
 }

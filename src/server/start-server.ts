@@ -25,8 +25,13 @@ export interface StartServerOptions {
   schedulerTickMs?: number;
   /** Job-queue timings (GATEHOUSE_JOB_* variables); defaults suit production. */
   jobTimings?: Partial<JobTimings>;
-  /** The address browsers reach this server at (validated by parsePublicUrl): enables the admin-consent round trip. */
+  /**
+   * The address browsers reach this server at (validated by parsePublicUrl): enables the admin-consent round trip
+   * and Graph change notifications (Graph posts to `{publicUrl}/api/v1/notifications/graph/{connection id}`).
+   */
   publicUrl?: string;
+  /** Change-notification timings (debounce window, renewal check interval); defaults suit production. */
+  notifications?: { debounceMs?: number; tickMs?: number };
 }
 
 export interface RunningServer {
@@ -46,6 +51,43 @@ export function defaultWebRoot(): string {
 function hostForUrl(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Graph change notifications as a sync trigger (product.md section 9.2): with a public URL, subscribe for every
+ * connection switched on, renew, and queue a debounced incremental sync per notification; `sync configure` through
+ * this server takes effect at once. Without one, connections switched on keep their schedule, and the log says why.
+ */
+async function startNotifications(
+  gatehouse: Gatehouse,
+  syncJobs: { enqueue(name: string): Promise<boolean> },
+  logger: Gatehouse['logger'],
+  options: StartServerOptions,
+): Promise<() => Promise<void>> {
+  const { notifications, sync } = gatehouse;
+  if (!options.publicUrl) {
+    const waiting = await notifications.enabledConnectionIds().catch(() => []);
+    if (waiting.length > 0) {
+      logger.warn(
+        { code: 'SYNC_NOTIFICATIONS_PUBLIC_URL_REQUIRED', connections: waiting.length },
+        'change notifications are on for some connections but the server has no --public-url; their schedules keep syncing',
+      );
+    }
+    return async () => {};
+  }
+  notifications.start({
+    publicUrl: options.publicUrl,
+    requestSync: (name) => syncJobs.enqueue(name),
+    ...options.notifications,
+  });
+  const onConfigured = (event: { connectionId: string }) => {
+    notifications.reconcile(event.connectionId).catch(() => undefined);
+  };
+  sync.events.on('configured', onConfigured);
+  return async () => {
+    sync.events.off('configured', onConfigured);
+    await notifications.stop();
+  };
 }
 
 /** `gatehouse serve`: the HTTP server, the background sync queue and the scheduler, over an opened gatehouse. */
@@ -90,6 +132,7 @@ export async function startServer(gatehouse: Gatehouse, options: StartServerOpti
     // Webhook deliveries (src/events): one dispatcher per instance; leases keep each webhook's queue on one of them.
     const webhooks = gatehouse.webhookDispatcher();
     webhooks.start();
+    const stopNotifications = await startNotifications(gatehouse, work.syncJobs, logger, options);
     const setupToken = await gatehouse.accounts.createSetupToken();
     logger.info({ url }, 'gatehouse is listening');
     return {
@@ -100,6 +143,7 @@ export async function startServer(gatehouse: Gatehouse, options: StartServerOpti
       async close() {
         await scheduler.stop();
         await webhooks.stop();
+        await stopNotifications();
         await app.close();
         await work.stop();
       },

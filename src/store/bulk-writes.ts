@@ -208,7 +208,7 @@ async function postgresUpsert(
   }
 }
 
-const USER_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'int', 'int', 'int'];
+const USER_TYPES = [...Array<string>(10).fill('text'), 'int', 'int', 'int'];
 const GROUP_TYPES = ['text', 'text', 'text', 'text', 'text', 'int', 'int', 'text', 'int'];
 const LINK_TYPES = ['text', 'text', 'text', 'text', 'int'];
 

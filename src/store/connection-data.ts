@@ -27,4 +27,13 @@ export async function removeConnectionData(trx: Kysely<Database>, connectionId: 
   for (const table of PER_CONNECTION_TABLES) {
     await trx.deleteFrom(table).where('connection_id', '=', connectionId).execute();
   }
+  // Change notifications (migration 0090; typed in graph-notification-repository.ts). Graph's subscriptions of a
+  // removed connection expire by themselves (at most 3 days); their notifications then match no row and are dropped.
+  const notifications = trx.withTables<{
+    graph_notification_settings: { connection_id: string };
+    graph_subscriptions: { connection_id: string };
+  }>();
+  for (const table of ['graph_notification_settings', 'graph_subscriptions'] as const) {
+    await notifications.deleteFrom(table).where('connection_id', '=', connectionId).execute();
+  }
 }

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DirectoryChanges, DirectoryGroup, DirectoryUser, MembershipLink } from '../directory/directory-model.js';
-import { bulkAddMemberships, bulkUpsertGroups, bulkUpsertUsers, sqliteBumpVersion } from './bulk-writes.js';
 import type { AppliedChangeHook, ChangeContext } from './applied-change-hook.js';
 import { appliedChangesOf } from './applied-changes-of.js';
+import { bulkAddMemberships, bulkUpsertGroups, bulkUpsertUsers, sqliteBumpVersion } from './bulk-writes.js';
 import type { Database } from './schema.js';
 
 /** Rows per statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */

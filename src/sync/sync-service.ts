@@ -26,6 +26,13 @@ export interface SyncServiceOptions {
   leaseMs?: number;
   clock?: Clock;
   logger?: Logger;
+  /** The per-connection switch of the change-notification trigger (src/notifications); absent = always off. */
+  notifications?: {
+    isEnabled(connectionId: string): Promise<boolean>;
+    setEnabled(connectionId: string, enabled: boolean): Promise<void>;
+    /** The Graph subscriptions held for the connection (`expiresAt` null while Graph validates). */
+    subscriptions?(connectionId: string): Promise<{ resource: string; expiresAt: string | null }[]>;
+  };
 }
 
 export interface SyncConfigureInput {
@@ -35,6 +42,8 @@ export interface SyncConfigureInput {
   deleteThreshold?: string;
   /** A group id or displayName; `''` clears the scope. */
   scopeGroup?: string;
+  /** `on`: Graph change notifications trigger incremental syncs (needs `serve --public-url`); `off`. */
+  notifications?: string;
 }
 
 export interface SyncSettingsView {
@@ -44,6 +53,8 @@ export interface SyncSettingsView {
   disabledUsers: SyncPolicy['disabledUsers'];
   deleteThreshold: { count: number; percent: number };
   scopeGroup: string | null;
+  /** Graph change notifications as a trigger (product.md section 9.2). */
+  notifications: 'on' | 'off';
 }
 
 export interface SyncStatusView extends SyncSettingsView {
@@ -52,6 +63,8 @@ export interface SyncStatusView extends SyncSettingsView {
   lastRun: SyncRunRecord | null;
   /** Removals held back by the deletion guard, waiting for `--allow-deletes`. */
   pendingRemovals: { users: number; groups: number; memberships: number };
+  /** Graph change-notification subscriptions held for the connection (empty when off or not yet subscribed). */
+  notificationSubscriptions: { resource: string; expiresAt: string | null }[];
 }
 
 /**
@@ -69,6 +82,12 @@ function parseThreshold(text: string, policy: SyncPolicy): SyncPolicy {
     });
   }
   return match[2] === '%' ? { ...policy, deleteThresholdPercent: value } : { ...policy, deleteThresholdCount: value };
+}
+
+function parseSwitch(text: string): boolean {
+  const value = text.trim().toLowerCase();
+  if (value === 'on' || value === 'off') return value === 'on';
+  throw new AppError('SYNC_INVALID_POLICY', { message: `Notifications must be on or off, not '${text}'.` });
 }
 
 /**
@@ -314,7 +333,16 @@ export class SyncService {
       const parsed = parseSchedule(input.schedule);
       schedule = parsed ? formatSchedule(parsed) : null;
     }
+    const notifications = input.notifications === undefined ? undefined : parseSwitch(input.notifications);
     await this.options.store.saveSettings(connection.id, { policy, ...(schedule !== undefined ? { schedule } : {}) });
+    if (notifications !== undefined) {
+      if (!this.options.notifications) {
+        throw new AppError('SYNC_INVALID_POLICY', { message: 'Change notifications are not available here.' });
+      }
+      await this.options.notifications.setEnabled(connection.id, notifications);
+    }
+    // The server's notification trigger listens, to subscribe or unsubscribe at once.
+    this.events.emit('configured', { connectionId: connection.id, connection: connection.name });
     return this.settingsView(connection.name, connection.id);
   }
 
@@ -329,6 +357,7 @@ export class SyncService {
       disabledUsers: state.policy.disabledUsers,
       deleteThreshold: { count: state.policy.deleteThresholdCount, percent: state.policy.deleteThresholdPercent },
       scopeGroup: state.policy.scopeGroupId ?? null,
+      notifications: (await this.options.notifications?.isEnabled(connectionId)) ? 'on' : 'off',
     };
   }
 
@@ -350,6 +379,7 @@ export class SyncService {
       lastSyncedAt: state.lastSyncedAt ?? null,
       lastRun: lastRun ?? null,
       pendingRemovals: await this.options.store.pendingRemovals(connection.id),
+      notificationSubscriptions: (await this.options.notifications?.subscriptions?.(connection.id)) ?? [],
     };
   }
 

@@ -56,7 +56,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): Command
     )
     .option(
       '--public-url <url>',
-      'the https address browsers use to reach gatehouse (env GATEHOUSE_PUBLIC_URL): enables the admin-consent round trip at /consent/callback',
+      'the https address browsers use to reach gatehouse (env GATEHOUSE_PUBLIC_URL): enables the admin-consent round trip at /consent/callback and Graph change notifications (sync configure --notifications on)',
       ctx.io.env.GATEHOUSE_PUBLIC_URL,
     )
     .action(async (options: ServeOptions) => {

@@ -55,6 +55,7 @@ function settingsText(v: SyncSettingsView): string[] {
     `disabled users   ${v.disabledUsers}`,
     `delete threshold ${v.deleteThreshold.count} objects or ${v.deleteThreshold.percent}%`,
     `scope group      ${v.scopeGroup ?? 'all users'}`,
+    `notifications    ${v.notifications}${v.notifications === 'on' ? ' (Graph change notifications trigger syncs; needs serve --public-url)' : ''}`,
   ];
 }
 
@@ -75,6 +76,13 @@ function statusText(s: SyncStatusView): string[] {
       ? [`held back        ${pending.users} users, ${pending.groups} groups, ${pending.memberships} memberships`]
       : []),
     ...settingsText(s),
+    ...(s.notificationSubscriptions.length > 0
+      ? [
+          `subscriptions    ${s.notificationSubscriptions
+            .map((n) => `${n.resource} ${n.expiresAt ? `until ${n.expiresAt}` : '(being validated)'}`)
+            .join(', ')}`,
+        ]
+      : []),
   ];
 }
 
@@ -125,12 +133,17 @@ export function registerSyncCommands(program: Command, ctx: CliContext): Command
     .option('--disabled-users <mode>', 'exclude (default) or include (kept, marked disabled)')
     .option('--delete-threshold <n>', 'most removals per run without --allow-deletes: N objects or N%')
     .option('--scope-group <group>', 'only sync users in this group (id or displayName, nested members too); "" = all')
+    .option(
+      '--notifications <on|off>',
+      'Graph change notifications trigger incremental syncs (needs serve --public-url)',
+    )
     .action(async (name: string, options: Record<string, string | undefined>) => {
       const view = await (await ctx.gatehouse()).sync.configure(name, {
         ...(options.schedule !== undefined ? { schedule: options.schedule } : {}),
         ...(options.disabledUsers !== undefined ? { disabledUsers: options.disabledUsers } : {}),
         ...(options.deleteThreshold !== undefined ? { deleteThreshold: options.deleteThreshold } : {}),
         ...(options.scopeGroup !== undefined ? { scopeGroup: options.scopeGroup } : {}),
+        ...(options.notifications !== undefined ? { notifications: options.notifications } : {}),
       });
       ctx.output().result(view, () => settingsText(view));
     });

@@ -1,5 +1,5 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
-import { isAppError } from '../../core/errors.js';
+import { AppError, isAppError } from '../../core/errors.js';
 import { acceptEmptyJsonBodies } from '../empty-json-body.js';
 import type { RouteDeps } from '../server-deps.js';
 import { streamSyncEvents } from '../sync-event-stream.js';
@@ -42,6 +42,7 @@ const SettingsSchema = Type.Object(
     disabledUsers: Type.String(),
     deleteThreshold: Type.Object({ count: Type.Integer(), percent: Type.Number() }),
     scopeGroup: Type.Union([Type.String(), Type.Null()]),
+    notifications: Type.Optional(Type.String({ description: 'on | off' })),
   },
   { additionalProperties: true },
 );
@@ -57,6 +58,11 @@ const ConfigureBody = Type.Object({
   disabledUsers: Type.Optional(Type.Union([Type.Literal('exclude'), Type.Literal('include')])),
   deleteThreshold: Type.Optional(Type.String({ maxLength: 10, description: '`N` objects or `N%`' })),
   scopeGroup: Type.Optional(Type.String({ maxLength: 300, description: 'group id or displayName; empty clears' })),
+  notifications: Type.Optional(
+    Type.Union([Type.Literal('on'), Type.Literal('off')], {
+      description: 'Graph change notifications trigger incremental syncs (the server needs --public-url)',
+    }),
+  ),
 });
 
 /** Sync: run (awaited, with live progress on the event stream), status, history, settings and schedule. */
@@ -128,6 +134,11 @@ export function syncRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
       '/sync/:name/settings',
       { config: { access: 'admin' }, schema: { ...named, body: ConfigureBody, response: { 200: SettingsSchema } } },
       async (request) => {
+        if (request.body.notifications === 'on' && !deps.publicUrl) {
+          throw new AppError('SYNC_NOTIFICATIONS_PUBLIC_URL_REQUIRED', {
+            details: { connection: request.params.name },
+          });
+        }
         const settings = await sync.configure(request.params.name, request.body);
         await deps.audit(request, {
           action: 'sync.configure',

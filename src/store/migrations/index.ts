@@ -11,6 +11,7 @@ import { loginThrottleMigration } from './0031-login-throttle.js';
 import { apiTokenOwnerMigration } from './0032-api-token-owner.js';
 import { consentRequestsMigration } from './0050-consent-requests.js';
 import { eventsMigration } from './0080-events.js';
+import { graphNotificationsMigration } from './0090-graph-notifications.js';
 import { directoryUserSoftDeleteMigration } from './0095-directory-user-soft-delete.js';
 import type { Migration } from './migration.js';
 
@@ -33,5 +34,6 @@ export const MIGRATIONS: readonly Migration[] = [
   apiTokenOwnerMigration,
   consentRequestsMigration,
   eventsMigration,
+  graphNotificationsMigration,
   directoryUserSoftDeleteMigration,
 ];

@@ -10,6 +10,7 @@ export function SettingsForm({ name, status, onSaved }: { name: string; status: 
     disabledUsers: status.disabledUsers,
     deleteThreshold: `${status.deleteThreshold.percent}%`,
     scopeGroup: status.scopeGroup ?? '',
+    notifications: status.notifications ?? 'off',
   });
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
@@ -18,7 +19,10 @@ export function SettingsForm({ name, status, onSaved }: { name: string; status: 
     setError(undefined);
     setSaved(false);
     try {
-      await put(`/sync/${enc(name)}/settings`, form);
+      // The switch is sent only when changed: turning it on needs a server with a public URL.
+      const { notifications, ...rest } = form;
+      const changed = notifications !== (status.notifications ?? 'off');
+      await put(`/sync/${enc(name)}/settings`, changed ? form : rest);
       setSaved(true);
       onSaved();
     } catch (caught) {
@@ -60,7 +64,22 @@ export function SettingsForm({ name, status, onSaved }: { name: string; status: 
           Scope group (optional)
           <input value={form.scopeGroup} onChange={(e) => setForm({ ...form, scopeGroup: e.target.value })} />
         </label>
+        <label>
+          Change notifications
+          <select
+            value={form.notifications}
+            onChange={(e) => setForm({ ...form, notifications: e.target.value as 'on' | 'off' })}
+            aria-describedby="notifications-help"
+          >
+            <option value="off">off</option>
+            <option value="on">on</option>
+          </select>
+        </label>
       </div>
+      <span id="notifications-help" className="muted">
+        On: Microsoft Graph tells gatehouse about changes and a sync runs within seconds; the schedule stays the safety
+        net. Needs a server started with a public URL.
+      </span>
       <div className="toolbar">
         <button type="submit">Save settings</button>
         {saved ? (

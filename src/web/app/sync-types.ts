@@ -41,6 +41,8 @@ export interface SyncStatus {
   disabledUsers: string;
   deleteThreshold: { count: number; percent: number };
   scopeGroup: string | null;
+  /** Graph change notifications as a sync trigger (absent on older servers). */
+  notifications?: 'on' | 'off';
   running: boolean;
   lastSyncedAt: string | null;
   pendingRemovals: { users: number; groups: number; memberships: number };

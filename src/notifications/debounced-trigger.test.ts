@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createManualClock } from '../core/clock.js';
+import { createDebouncedTrigger } from './debounced-trigger.js';
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+test('a burst within the window runs once per key; a call after the window starts a new run', async () => {
+  const clock = createManualClock();
+  const runs: string[] = [];
+  const trigger = createDebouncedTrigger({ delayMs: 2_000, clock, run: async (key) => void runs.push(key) });
+  for (let i = 0; i < 50; i++) trigger.trigger('a');
+  trigger.trigger('b');
+  clock.advance(1_999);
+  await settle();
+  assert.deepEqual(runs, [], 'nothing before the window ends');
+  assert.deepEqual(trigger.pending().sort(), ['a', 'b']);
+  clock.advance(1);
+  await settle();
+  assert.deepEqual(runs.sort(), ['a', 'b']);
+  trigger.trigger('a');
+  clock.advance(2_000);
+  await settle();
+  assert.deepEqual(runs.sort(), ['a', 'a', 'b']);
+});
+
+test('the window is fixed from its first call, so a steady stream still runs', async () => {
+  const clock = createManualClock();
+  let runs = 0;
+  const trigger = createDebouncedTrigger({ delayMs: 2_000, clock, run: async () => void runs++ });
+  for (let t = 0; t < 10; t++) {
+    trigger.trigger('a');
+    clock.advance(500);
+    await settle();
+  }
+  assert.equal(runs, 2);
+  trigger.stop();
+  trigger.trigger('a');
+  clock.advance(5_000);
+  await settle();
+  assert.equal(runs, 2, 'stopped');
+});
