@@ -8,13 +8,13 @@ import type {
   DirectoryUsersTable,
   DirectoryVersionsTable,
 } from './schema/directory.js';
-import type { LoginThrottleTable } from './schema/login-throttle.js';
 import type {
   DirectoryEventsTable,
   EventCursorsTable,
   WebhookDeliveriesTable,
   WebhooksTable,
 } from './schema/events.js';
+import type { LoginThrottleTable } from './schema/login-throttle.js';
 import type { MetaTable } from './schema/meta.js';
 import type { SyncPendingRemovalsTable, SyncRunsTable, SyncStateTable } from './schema/sync.js';
 

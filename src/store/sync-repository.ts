@@ -12,9 +12,9 @@ import {
   type SyncStore,
   type SyncStream,
 } from '../sync/ports.js';
-import { sqliteExistingLinks, sqliteSaveCheckpoint, sqliteStoredRounds } from './bulk-writes.js';
 import type { AppliedChangeHook } from './applied-change-hook.js';
 import { reportTo } from './applied-changes-of.js';
+import { sqliteExistingLinks, sqliteSaveCheckpoint, sqliteStoredRounds } from './bulk-writes.js';
 import { createDirectoryRepository } from './directory-repository.js';
 import { inTransaction, writeDirectoryChanges } from './directory-writes.js';
 import type { Database } from './schema.js';
