@@ -45,6 +45,9 @@ describe('removing a connection removes its directory and sync state', () => {
     upn = String(user.userPrincipalName);
     const group = dir.createGroup({ displayName: 'Removal Group' });
     dir.addMember(group.id, user.id);
+    // The realistic emulator lags creates and membership changes by up to 3 s; the tenant was set up before the
+    // syncs below, i.e. it has replicated by then: settle().
+    await fx.emulator.settle();
   });
   after(() => fx.close());
 

@@ -55,15 +55,22 @@ describe('webhook delivery survives crashes and shares work between instances', 
   it('kill -9 during a delivery: after a restart every event is delivered, duplicates only with the same webhook-id', async () => {
     hang = true;
     for (let i = 0; i < 5; i++) fx.emulator.directory.createUser({ displayName: `Crash Person ${i}` });
+    // The realistic emulator lags new writes by up to 3 s; here the users have replicated by the time the sync runs
+    // (settle() makes every pending write visible), so each sync below produces the events the test counts.
+    await fx.emulator.settle();
     await fx.gatehouse.sync.run(fx.connectionName);
     const worker = fileURLToPath(new URL('./webhook-worker.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', worker], {
       env: { ...process.env, ...fx.env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    await until(() => seen.length >= 1);
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await until(() => seen.length >= 1);
+    } finally {
+      // Also when the wait fails: a worker left running keeps this file's process alive until its timeout.
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
     hang = false;
     const restarted = fx.gatehouse.webhookDispatcher({ owner: 'restarted', pollMs: 50, leaseMs: 1500 });
     restarted.start();
@@ -100,6 +107,7 @@ describe('webhook delivery survives crashes and shares work between instances', 
     try {
       await Promise.all(children.map((child) => new Promise((resolve) => child.stdout?.once('data', resolve))));
       for (let i = 0; i < 30; i++) fx.emulator.directory.createUser({ displayName: `Shared Person ${i}` });
+      await fx.emulator.settle();
       await fx.gatehouse.sync.run(fx.connectionName);
       await until(async () => (await fx.gatehouse.webhooks.show('crash')).deliveries.succeeded === 35, 60_000);
     } finally {
