@@ -437,7 +437,7 @@ export const ERROR_CATALOGUE = {
     status: 404,
     exit: 1,
     message: 'The object does not exist in the tenant.',
-    hint: 'Check the id or userPrincipalName; it may have been deleted.',
+    hint: 'Check the id or userPrincipalName; it may have been deleted. An object created seconds ago may not have reached every Entra replica yet (eventual consistency): try again in a minute.',
   },
   GRAPH_BAD_REQUEST: {
     status: 400,

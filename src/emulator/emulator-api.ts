@@ -16,10 +16,10 @@ import type { TenantIdentity } from './tenant-identity.js';
 
 export interface EmulatorOptions {
   /**
-   * `realistic` (product.md §9.1; the default of `gatehouse emulator` and `npm run demo`): replication lag,
-   * soft-delete semantics, delta disorder, `$batch` out of order, random 429s, strict input, randomised token
-   * lifetimes. `exact` (the default of `startEmulator()`): deterministic page and request counts, for tests that
-   * count. `realism` overrides single behaviours on top of the profile.
+   * `realistic` (product.md §9.1; the default everywhere: `startEmulator()`, `gatehouse emulator`, `npm run demo`):
+   * replication lag, soft-delete semantics, delta disorder, `$batch` out of order, random 429s, strict input,
+   * randomised token lifetimes. `exact`: deterministic page and request counts, for tests that count (they say so).
+   * `realism` overrides single behaviours on top of the profile.
    */
   profile?: 'realistic' | 'exact';
   /** Single behaviours on top of the profile (README "Realism": behaviour → Microsoft page → option). */

@@ -98,7 +98,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const tokenFaults = new FaultPlan(seedNumber);
   const graphFaults = new FaultPlan(seedNumber ^ 0x5bd1e995);
   let latencyMs = options.latencyMs ?? 0;
-  const realism: RealismSettings = { ...profileSettings(options.profile ?? 'exact'), ...options.realism };
+  const realism: RealismSettings = { ...profileSettings(options.profile ?? 'realistic'), ...options.realism };
   // One seeded generator per behaviour, so turning one on does not change the draws of another.
   const random = (name: string) => new Mulberry(Number.parseInt(seededGuid(seed, `realism-${name}`).slice(0, 8), 16));
   const tokenRandom = random('token-lifetime');

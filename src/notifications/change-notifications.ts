@@ -3,7 +3,7 @@ import type { AuditLog } from '../audit/ports.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { AppError, isAppError, toAppError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/logger.js';
-import { createDebouncedTrigger, type DebouncedTrigger } from './debounced-trigger.js';
+import { createCatchUpTrigger, createDebouncedTrigger, type DebouncedTrigger } from './debounced-trigger.js';
 import {
   type GraphSubscriptionApi,
   NOTIFICATION_RESOURCES,
@@ -28,6 +28,11 @@ import {
  * - Change notifications (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks): each item's
  *   clientState is checked against the connection's subscriptions; a mismatch is ignored and audited; valid ones
  *   trigger one debounced incremental sync per connection through the job queue.
+ * - Replication lag: Graph notifies at once, but delta may not show the change for a few seconds ("processing
+ *   delays", https://learn.microsoft.com/graph/delta-query-overview), and a delta round stops before a change still
+ *   replicating. So every notified sync is followed by one catch-up sync `catchUpMs` after the connection's last
+ *   notification (sliding, so a burst gets one), which applies the change within a bounded time without waiting
+ *   for the schedule.
  */
 export interface ChangeNotificationsOptions {
   store: NotificationStore;
@@ -48,6 +53,11 @@ export interface NotificationRuntime {
   requestSync(connectionName: string): Promise<unknown>;
   /** Coalescing window of notifications per connection (default 2 s). */
   debounceMs?: number;
+  /**
+   * The catch-up sync runs this long after the connection's last notification (default 3.5 s), for changes that
+   * delta did not show yet when the notified sync ran (replication lag). Keep it above the debounce window.
+   */
+  catchUpMs?: number;
   /** How often subscriptions are checked: renewal, retry of a failed create (default 15 min). */
   tickMs?: number;
   /** Expiry asked for on create and renewal (default 3 days). */
@@ -89,6 +99,7 @@ export class ChangeNotifications {
   private readonly logger: Logger;
   private runtime: Required<NotificationRuntime> | undefined;
   private debounce: DebouncedTrigger | undefined;
+  private catchUp: DebouncedTrigger | undefined;
   private loop: AbortController | undefined;
   /** One reconcile/lifecycle step per connection at a time, in this process. */
   private readonly chains = new Map<string, Promise<void>>();
@@ -126,6 +137,7 @@ export class ChangeNotifications {
   start(runtime: NotificationRuntime): void {
     this.runtime = {
       debounceMs: 2_000,
+      catchUpMs: 3_500,
       tickMs: 15 * 60_000,
       subscriptionLifetimeMs: 3 * DAY_MS,
       renewBeforeMs: 2 * DAY_MS,
@@ -136,6 +148,11 @@ export class ChangeNotifications {
       delayMs: this.runtime.debounceMs,
       clock: this.clock,
       run: (connectionId) => this.runSync(connectionId),
+    });
+    this.catchUp = createCatchUpTrigger({
+      delayMs: this.runtime.catchUpMs,
+      clock: this.clock,
+      run: (connectionId) => this.runSync(connectionId, 'catch-up'),
     });
     const loop = new AbortController();
     this.loop = loop;
@@ -153,6 +170,7 @@ export class ChangeNotifications {
   async stop(): Promise<void> {
     this.loop?.abort(new Error('stopped'));
     this.debounce?.stop();
+    this.catchUp?.stop();
     await Promise.all([...this.chains.values()]);
     this.runtime = undefined;
   }
@@ -232,7 +250,7 @@ export class ChangeNotifications {
     if (rejected.length > 0 || items.length === 0)
       await this.auditRejected(connectionId, rejected, items.length, origin);
     const changes = accepted - lifecycle.length;
-    if (changes > 0) this.debounce?.trigger(connectionId);
+    if (changes > 0) this.syncSoon(connectionId);
     for (const { row, event } of lifecycle) {
       this.logger.info({ connectionId, resource: row.resource, event }, 'lifecycle notification');
       this.serialized(connectionId, () => this.onLifecycle(row, event)).catch((error) => {
@@ -293,7 +311,7 @@ export class ChangeNotifications {
     );
     if (!current) return;
     if (event === 'missed') {
-      this.debounce?.trigger(row.connectionId);
+      this.syncSoon(row.connectionId);
       return;
     }
     const graph = await this.options.graphFor(row.connectionId);
@@ -349,7 +367,7 @@ export class ChangeNotifications {
       created = true;
     }
     // Changes made before the subscription existed reach gatehouse through delta (facts F.7): sync once now.
-    if (created) this.debounce?.trigger(connectionId);
+    if (created) this.syncSoon(connectionId);
   }
 
   private async create(
@@ -421,11 +439,20 @@ export class ChangeNotifications {
     this.logger.info({ connectionId: row.connectionId, resource: row.resource, expiresAt }, 'subscription renewed');
   }
 
-  private async runSync(connectionId: string): Promise<void> {
+  /**
+   * A debounced incremental sync soon, then one catch-up sync after the replication lag: the notified run may not
+   * see the change yet, and nothing else would sync it before the schedule.
+   */
+  private syncSoon(connectionId: string): void {
+    this.debounce?.trigger(connectionId);
+    this.catchUp?.trigger(connectionId);
+  }
+
+  private async runSync(connectionId: string, reason: 'notified' | 'catch-up' = 'notified'): Promise<void> {
     try {
       const connection = await this.options.connection(connectionId);
       await this.runtime?.requestSync(connection.name);
-      this.logger.info({ connection: connection.name }, 'incremental sync queued by change notifications');
+      this.logger.info({ connection: connection.name, reason }, 'incremental sync queued by change notifications');
     } catch (error) {
       this.logger.warn({ connectionId, code: toAppError(error).code }, 'could not queue a notified sync');
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createManualClock } from '../core/clock.js';
-import { createDebouncedTrigger } from './debounced-trigger.js';
+import { createCatchUpTrigger, createDebouncedTrigger } from './debounced-trigger.js';
 
 const settle = () => new Promise((r) => setImmediate(r));
 
@@ -39,4 +39,34 @@ test('the window is fixed from its first call, so a steady stream still runs', a
   clock.advance(5_000);
   await settle();
   assert.equal(runs, 2, 'stopped');
+});
+
+test('the catch-up runs once, delayMs after the last call of a burst (sliding), and not after stop', async () => {
+  const clock = createManualClock();
+  const runs: string[] = [];
+  const catchUp = createCatchUpTrigger({ delayMs: 3_500, clock, run: async (key) => void runs.push(key) });
+  catchUp.trigger('a');
+  clock.advance(3_000);
+  await settle();
+  catchUp.trigger('a');
+  catchUp.trigger('b');
+  clock.advance(3_499);
+  await settle();
+  assert.deepEqual(runs, [], 'the deadline moved with the last call');
+  assert.deepEqual(catchUp.pending().sort(), ['a', 'b']);
+  clock.advance(1);
+  await settle();
+  await settle();
+  assert.deepEqual(runs.sort(), ['a', 'b']);
+  assert.deepEqual(catchUp.pending(), []);
+  catchUp.trigger('a');
+  clock.advance(3_500);
+  await settle();
+  await settle();
+  assert.deepEqual(runs.sort(), ['a', 'a', 'b'], 'a call after the run starts a new wait');
+  catchUp.trigger('a');
+  catchUp.stop();
+  clock.advance(10_000);
+  await settle();
+  assert.equal(runs.length, 3, 'stopped');
 });

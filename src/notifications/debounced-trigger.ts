@@ -42,3 +42,44 @@ export function createDebouncedTrigger(options: {
     },
   };
 }
+
+/**
+ * One trailing run per quiet period: every call (re)sets the key's deadline to `delayMs` from now (sliding), and
+ * when the clock reaches the latest deadline `run(key)` is called once. Change notifications use it for the
+ * catch-up run after a notified sync: Graph notifies at once, but delta may not show the change for a few seconds
+ * (replication, https://learn.microsoft.com/graph/delta-query-overview), so one more run after the last
+ * notification of a burst picks up what the notified run could not see yet. Sliding is safe here: while
+ * notifications keep coming, the debounced runs keep syncing, and each sees the changes older than the lag.
+ */
+export function createCatchUpTrigger(options: {
+  delayMs: number;
+  clock: Clock;
+  run: (key: string) => Promise<void>;
+}): DebouncedTrigger {
+  const due = new Map<string, number>();
+  const abort = new AbortController();
+  const wait = async (key: string) => {
+    for (;;) {
+      const at = due.get(key);
+      if (at === undefined) return;
+      const remaining = at - options.clock.nowMs();
+      if (remaining <= 0) break;
+      await options.clock.sleep(remaining, abort.signal);
+    }
+    due.delete(key);
+    await options.run(key);
+  };
+  return {
+    trigger(key) {
+      if (abort.signal.aborted) return;
+      const waiting = due.has(key);
+      due.set(key, options.clock.nowMs() + options.delayMs);
+      if (!waiting) wait(key).catch(() => undefined);
+    },
+    pending: () => [...due.keys()],
+    stop() {
+      abort.abort(new Error('stopped'));
+      due.clear();
+    },
+  };
+}

@@ -31,7 +31,7 @@ export interface StartServerOptions {
    */
   publicUrl?: string;
   /** Change-notification timings (debounce window, renewal check interval); defaults suit production. */
-  notifications?: { debounceMs?: number; tickMs?: number };
+  notifications?: { debounceMs?: number; catchUpMs?: number; tickMs?: number };
 }
 
 export interface RunningServer {

@@ -34,7 +34,7 @@ describe('emulator delta queries', () => {
   let sp: EmulatedObject;
 
   before(async () => {
-    emulator = await startEmulator({ seed: 'delta', clock });
+    emulator = await startEmulator({ profile: 'exact', seed: 'delta', clock });
     const d = emulator.directory;
     for (let i = 0; i < 23; i++) users.push(d.createUser({ displayName: `User ${i}`, jobTitle: 'Engineer' }));
     big = d.createGroup({ displayName: 'Big' });
@@ -189,6 +189,7 @@ describe('emulator delta queries', () => {
 describe('emulator delta page sizes (facts C.3a)', () => {
   it('caps delta pages at 200 objects and 500 member links even when more is preferred, lists at 100 by default', async () => {
     const emulator = await startEmulator({
+      profile: 'exact',
       seed: 'caps',
       users: 450,
       groups: 1,
@@ -215,6 +216,7 @@ describe('emulator delta page sizes (facts C.3a)', () => {
 
   it('splits 1,200 member links of one group into pages of 500', async () => {
     const emulator = await startEmulator({
+      profile: 'exact',
       seed: 'split',
       users: 1200,
       groups: 1,

@@ -7,7 +7,7 @@ import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 describe('emulator directory: deleting an object', () => {
   let emulator: Emulator;
   before(async () => {
-    emulator = await startEmulator({ seed: 'directory-delete' });
+    emulator = await startEmulator({ profile: 'exact', seed: 'directory-delete' });
   });
   after(async () => {
     await emulator.stop();

@@ -11,7 +11,7 @@ describe('emulator Graph bearer validation and permissions', () => {
   const clock = createManualClock(new Date('2031-03-01T09:00:00Z'));
   let emulator: Emulator;
   before(async () => {
-    emulator = await startEmulator({ seed: 'auth', clock, users: 10, groups: 3 });
+    emulator = await startEmulator({ profile: 'exact', seed: 'auth', clock, users: 10, groups: 3 });
   });
   after(() => emulator.stop());
 

@@ -20,7 +20,7 @@ describe('emulator Graph reads', () => {
   let laptop: EmulatedObject;
 
   before(async () => {
-    emulator = await startEmulator({ seed: 'reads' });
+    emulator = await startEmulator({ profile: 'exact', seed: 'reads' });
     const d = emulator.directory;
     ada = d.createUser({ displayName: 'Ada Lovelace', givenName: 'Ada', department: 'Engineering' });
     bob = d.createUser({ displayName: 'Bob Builder', accountEnabled: false });

@@ -21,7 +21,7 @@ describe('emulator Graph writes', () => {
   });
 
   before(async () => {
-    emulator = await startEmulator({ seed: 'writes' });
+    emulator = await startEmulator({ profile: 'exact', seed: 'writes' });
     group = emulator.directory.createGroup({ displayName: 'Writers' });
     member = emulator.directory.createUser({ displayName: 'Mem Ber' });
     admin = emulator.directory.createUser({ displayName: 'Ad Min' }, { privileged: true });

@@ -10,8 +10,9 @@ after(async () => {
   for (const e of started) await e.stop();
 });
 
+/** Single behaviours are turned on over `exact`, so each test sees only the one it names (or `profile` says so). */
 async function start(options: EmulatorOptions): Promise<{ emulator: Emulator; call: GraphCall }> {
-  const emulator = await startEmulator(options);
+  const emulator = await startEmulator({ profile: 'exact', ...options });
   started.push(emulator);
   return { emulator, call: await defaultCaller(emulator) };
 }
@@ -22,7 +23,11 @@ const membersOf = (items: Record<string, unknown>[], groupId: string) =>
   items.filter((i) => i.id === groupId).flatMap((i) => (i['members@delta'] as Member[] | undefined) ?? []);
 
 describe('emulator realism: profiles', () => {
-  it('exact (startEmulator default) turns every behaviour off; realistic turns them on', async () => {
+  it('realistic is the default of startEmulator(); exact turns every behaviour off', async () => {
+    const byDefault = await startEmulator({ seed: 'default-profile' });
+    started.push(byDefault);
+    assert.deepEqual(byDefault.realism.replicationLagMs, { min: 0, max: 3000 });
+    assert.equal(byDefault.realism.strictInput, true);
     const exact = await start({});
     assert.equal(exact.emulator.realism.replicationLagMs.max, 0);
     assert.equal(exact.emulator.realism.shuffleBatchResponses, false);

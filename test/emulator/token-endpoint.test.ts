@@ -19,7 +19,7 @@ async function expectAadsts(promise: Promise<unknown>, code: number, status: num
 describe('emulator token endpoint with the real msal-node', () => {
   let emulator: Emulator;
   before(async () => {
-    emulator = await startEmulator({ seed: 'token-tests' });
+    emulator = await startEmulator({ profile: 'exact', seed: 'token-tests' });
   });
   after(() => emulator.stop());
 
@@ -231,7 +231,7 @@ describe('emulator token endpoint with the real msal-node', () => {
 
   it('honours tokenLifetimeSeconds and the injected clock', async () => {
     const clock = createManualClock(new Date('2030-05-01T00:00:00Z'));
-    const other = await startEmulator({ clock, tokenLifetimeSeconds: 900 });
+    const other = await startEmulator({ profile: 'exact', clock, tokenLifetimeSeconds: 900 });
     try {
       const { TenantID, ClientID, ClientSecret } = other.connection;
       const result = await msalFor(other.url, TenantID, ClientID, {

@@ -6,7 +6,7 @@ import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 describe('emulator token endpoint on the wire', () => {
   let emulator: Emulator;
   before(async () => {
-    emulator = await startEmulator({ seed: 'wire' });
+    emulator = await startEmulator({ profile: 'exact', seed: 'wire' });
   });
   after(() => emulator.stop());
 

@@ -41,6 +41,8 @@ describe('users, groups and action commands (CLI, in-process) against the emulat
     assert.equal(event?.actor, 'alice');
     assert.equal(event?.origin.channel, 'cli');
 
+    // Reading a user moments after creating it 404s in a real tenant too; here the new user has replicated.
+    await fx.emulator.settle();
     const text = await fx.runCli(['users', 'get', fx.connectionName, upn]);
     assert.equal(text.exitCode, 0);
     assert.match(text.stdout, new RegExp(`userPrincipalName: ${upn}`));
@@ -58,6 +60,8 @@ describe('users, groups and action commands (CLI, in-process) against the emulat
 
   test('users update, disable (twice), enable and delete', async () => {
     const seeded = fx.emulator.directory.createUser({ displayName: 'Cli Cycle' });
+    // The realistic profile lags every write, harness seeding too: settle() = the seeded state has replicated.
+    await fx.emulator.settle();
     const upn = String(seeded.userPrincipalName);
     const updated = await fx.runCli([
       'users',
@@ -89,6 +93,7 @@ describe('users, groups and action commands (CLI, in-process) against the emulat
     const group = fx.emulator.directory.createGroup({ displayName: 'CLI Team' });
     const a = fx.emulator.directory.createUser({ displayName: 'Cli A' });
     const b = fx.emulator.directory.createUser({ displayName: 'Cli B' });
+    await fx.emulator.settle();
     const add = await fx.runCli([
       'groups',
       'add-member',
@@ -105,6 +110,8 @@ describe('users, groups and action commands (CLI, in-process) against the emulat
     assert.match(again.stdout, /already members: 1/);
     const ghost = await fx.runCli(['groups', 'add-member', fx.connectionName, group.id, `ghost@${domain}`, '--json']);
     assert.equal(ghost.exitCode, 1);
+    // Graph lists the new memberships once they have replicated.
+    await fx.emulator.settle();
     const members = await fx.runCli(['groups', 'members', fx.connectionName, 'CLI Team', '--json']);
     assert.deepEqual(
       members
@@ -124,6 +131,7 @@ describe('users, groups and action commands (CLI, in-process) against the emulat
 
   test('action run takes --input as JSON, @file or stdin; bad input exits 2', async () => {
     const seeded = fx.emulator.directory.createUser({ displayName: 'Action Runner' });
+    await fx.emulator.settle();
     const inline = await fx.runCli([
       'action',
       'run',

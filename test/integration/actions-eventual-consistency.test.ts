@@ -20,7 +20,12 @@ describe('actions under replication lag', () => {
 
   test('create user → immediately add to a group succeeds under 3 s lag', async () => {
     const fx = await startGatehouseFixture({
-      emulator: { seed: 'lag-create-add', realism: { replicationLagMs: { min: 2500, max: 3000 } } },
+      // Exact profile plus only the lag under test, so the 404 → retry sequence below is the only noise.
+      emulator: {
+        seed: 'lag-create-add',
+        profile: 'exact',
+        realism: { replicationLagMs: { min: 2500, max: 3000 } },
+      },
     });
     fixtures.push(fx);
     const group = fx.emulator.directory.createGroup({ displayName: 'New Starters' });
@@ -51,7 +56,8 @@ describe('actions under replication lag', () => {
   });
 
   test('"already a member" race (404 → retry → 400 already exists) ends as unchanged', async () => {
-    const fx = await startGatehouseFixture({ emulator: { seed: 'lag-race' } });
+    // Exact profile: the only 404 is the injected one (no lag, no random 429s).
+    const fx = await startGatehouseFixture({ emulator: { seed: 'lag-race', profile: 'exact' } });
     fixtures.push(fx);
     const group = fx.emulator.directory.createGroup({ displayName: 'Raced' });
     const user = fx.emulator.directory.createUser({ displayName: 'Racer' });
@@ -76,7 +82,9 @@ describe('actions under replication lag', () => {
         offset += ms;
       },
     };
-    const fx = await startGatehouseFixture({ emulator: { seed: 'lag-never' }, clock });
+    // Exact profile: the waits summed below are only the replication retries (no random 429 back-offs, no lag
+    // on the seeded group).
+    const fx = await startGatehouseFixture({ emulator: { seed: 'lag-never', profile: 'exact' }, clock });
     fixtures.push(fx);
     const group = fx.emulator.directory.createGroup({ displayName: 'Waiting' });
     const ghost = '00000000-0000-4000-8000-00000000beef';

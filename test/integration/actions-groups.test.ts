@@ -25,6 +25,8 @@ describe('group actions against the emulator', () => {
     const sales = fx.emulator.directory.createGroup({ displayName: 'Sales EMEA' });
     fx.emulator.directory.createGroup({ displayName: 'Sales APAC' });
     fx.emulator.directory.createGroup({ displayName: 'Support' });
+    // The realistic profile lags every write, harness seeding too: settle() = the seeded state has replicated.
+    await fx.emulator.settle();
     const page = await run<{ groups: { displayName: string }[]; nextCursor?: string }>(fx, 'group.list', {
       search: 'Sales',
       top: 1,
@@ -42,6 +44,7 @@ describe('group actions against the emulator', () => {
   test('an ambiguous group name is refused with the candidates', async () => {
     const a = fx.emulator.directory.createGroup({ displayName: 'Twins' });
     const b = fx.emulator.directory.createGroup({ displayName: 'Twins' });
+    await fx.emulator.settle();
     const error = await failure(fx, 'group.members', { group: 'Twins' });
     assert.equal(error.code, 'DIRECTORY_AMBIGUOUS_GROUP');
     const candidates = error.details.candidates as { id: string }[];
@@ -56,6 +59,7 @@ describe('group actions against the emulator', () => {
     fx.emulator.directory.addMember(team.id, bob.id);
     fx.emulator.directory.addMember(org.id, alice.id);
     fx.emulator.directory.addMember(org.id, team.id);
+    await fx.emulator.settle();
     const direct = await run<{ members: { id: string; type: string }[] }>(fx, 'group.members', { group: org.id });
     assert.deepEqual(
       direct.members.map((m) => `${m.type}:${m.id}`).sort(),
@@ -72,6 +76,7 @@ describe('group actions against the emulator', () => {
     const carol = fx.emulator.directory.createUser({ displayName: 'Carol Add' });
     const dave = fx.emulator.directory.createUser({ displayName: 'Dave Add' });
     const group = fx.emulator.directory.createGroup({ displayName: 'Onboarding' });
+    await fx.emulator.settle();
     // The users are in the local directory (as after a sync); the group is not yet.
     await run(fx, 'user.update', { user: carol.id, properties: { jobTitle: 'New' } });
     await run(fx, 'user.update', { user: dave.id, properties: { jobTitle: 'New' } });
@@ -93,6 +98,9 @@ describe('group actions against the emulator', () => {
       [group.id],
     );
 
+    // Live, Graph answers yes once the new memberships have replicated (the lagging answer is in
+    // actions-eventual-consistency.test.ts).
+    await fx.emulator.settle();
     const live = await run<{ member: boolean; source: string }>(fx, 'membership.check', {
       user: carol.id,
       group: group.id,
@@ -132,6 +140,7 @@ describe('group actions against the emulator', () => {
       groupTypes: ['DynamicMembership'],
       membershipRule: '(user.department -eq "Engineering")',
     });
+    await fx.emulator.settle();
     fx.emulator.clearRequestLog();
     const dynamic = await failure(fx, 'group.addMember', { group: 'All Engineers', members: [user.id] });
     assert.equal(dynamic.code, 'GRAPH_BAD_REQUEST');
@@ -139,6 +148,7 @@ describe('group actions against the emulator', () => {
     assert.equal(fx.emulator.requestLog().filter((e) => e.path.includes('$batch')).length, 0);
 
     const admins = fx.emulator.directory.createGroup({ displayName: 'Tier0 Admins', isAssignableToRole: true });
+    await fx.emulator.settle();
     const error = await failure(fx, 'group.addMember', { group: admins.id, members: [user.id] });
     assert.equal(error.code, 'GRAPH_PROTECTED_OBJECT');
     assert.deepEqual(fx.emulator.directory.memberIds(admins.id), []);
@@ -147,6 +157,7 @@ describe('group actions against the emulator', () => {
   test('members named by UPN are written to the local directory with the membership', async () => {
     const erin = fx.emulator.directory.createUser({ displayName: 'Erin Unsynced' });
     fx.emulator.directory.createGroup({ displayName: 'Fresh Group' });
+    await fx.emulator.settle();
     assert.equal(await fx.gatehouse.directory.reader.getUser(cid, erin.id), undefined);
     await run(fx, 'group.addMember', { group: 'Fresh Group', members: [String(erin.userPrincipalName)] });
     assert.equal((await fx.gatehouse.directory.reader.getUser(cid, erin.id))?.displayName, 'Erin Unsynced');
@@ -161,6 +172,7 @@ describe('group actions against the emulator', () => {
     const frank = fx.emulator.directory.createUser({ displayName: 'Frank Nested' });
     const child = fx.emulator.directory.createGroup({ displayName: 'Child Team' });
     const parent = fx.emulator.directory.createGroup({ displayName: 'Parent Division' });
+    await fx.emulator.settle();
     await run(fx, 'group.addMember', { group: child.id, members: [String(frank.userPrincipalName)] });
     await run(fx, 'group.addMember', { group: parent.id, members: [child.id] });
     const [link] = await fx.gatehouse.directory.reader.listMembers(cid, parent.id);
@@ -181,12 +193,17 @@ describe('group actions against the emulator', () => {
     assert.match(error.message, /Nowhere/);
   });
 
-  test('500 members are added in 25 batches of 20, far fewer than 500 requests', async () => {
+  test('500 members are added in 25 batches of 20, far fewer than 500 requests', async (t) => {
+    // Counts $batch requests: no random 429s (their retries add batches); the rest of realism stays on.
+    const rate = fx.emulator.realism.randomThrottleRate;
+    fx.emulator.setRealism({ randomThrottleRate: 0 });
+    t.after(() => fx.emulator.setRealism({ randomThrottleRate: rate }));
     const big = fx.emulator.directory.createGroup({ displayName: 'All Staff' });
     const ids = Array.from(
       { length: 500 },
       (_, n) => fx.emulator.directory.createUser({ displayName: `Staff ${n}` }).id,
     );
+    await fx.emulator.settle();
     fx.emulator.clearRequestLog();
     const result = await run<MembershipChange>(fx, 'group.addMember', { group: big.id, members: ids });
     assert.equal(result.changed.length, 500);
@@ -202,9 +219,14 @@ describe('group actions against the emulator', () => {
     assert.deepEqual(event?.details, { changedCount: 500, unchangedCount: 0, failed: [] });
   });
 
-  test('throttled batch items are retried after their Retry-After and then succeed', async () => {
+  test('throttled batch items are retried after their Retry-After and then succeed', async (t) => {
+    // Counts 429 and 204 batch items: only the two injected 429s (the rest of realism stays on).
+    const rate = fx.emulator.realism.randomThrottleRate;
+    fx.emulator.setRealism({ randomThrottleRate: 0 });
+    t.after(() => fx.emulator.setRealism({ randomThrottleRate: rate }));
     const group = fx.emulator.directory.createGroup({ displayName: 'Throttled Adds' });
     const ids = Array.from({ length: 3 }, (_, n) => fx.emulator.directory.createUser({ displayName: `Thr ${n}` }).id);
+    await fx.emulator.settle();
     fx.emulator.faults.failNextGraphRequests(2, {
       status: 429,
       retryAfterSeconds: 1,
@@ -223,6 +245,7 @@ describe('group actions against the emulator', () => {
     await fx.createConnectionFor('members-read-only', app);
     const group = fx.emulator.directory.createGroup({ displayName: 'Locked' });
     const user = fx.emulator.directory.createUser({ displayName: 'Locked Out' });
+    await fx.emulator.settle();
     const error = await failure(fx, 'group.addMember', { group: group.id, members: [user.id] }, 'members-read-only');
     assert.equal(error.code, 'GRAPH_INSUFFICIENT_PRIVILEGES');
     assert.match(error.hint, /GroupMember\.ReadWrite\.All/);
@@ -237,6 +260,7 @@ describe('group actions against the emulator', () => {
     assert.equal(read.status, 200);
     assert.equal(read.body.value.length, 1);
     const user = fx.emulator.directory.createUser({ displayName: 'Raw Patch' });
+    await fx.emulator.settle();
     const refused = await failure(fx, 'graph.request', {
       method: 'PATCH',
       path: `/users/${user.id}`,

@@ -54,6 +54,8 @@ describe('user actions against the emulator', () => {
 
   test('user.get by UPN and id; an unknown user is GRAPH_NOT_FOUND naming it', async () => {
     const seeded = fx.emulator.directory.createUser({ displayName: 'Grace Get', jobTitle: 'Engineer' });
+    // The realistic profile lags every write, harness seeding too: settle() = the seeded state has replicated.
+    await fx.emulator.settle();
     const byUpn = await run<User>(fx, 'user.get', { user: String(seeded.userPrincipalName) });
     assert.equal(byUpn.id, seeded.id);
     assert.equal(byUpn.jobTitle, 'Engineer');
@@ -66,6 +68,7 @@ describe('user actions against the emulator', () => {
   test('user.list filters by prefix and pages with an opaque cursor', async () => {
     for (const n of [1, 2, 3])
       fx.emulator.directory.createUser({ displayName: `Pager ${n}`, mailNickname: `pager${n}` });
+    await fx.emulator.settle();
     const first = await run<{ users: User[]; nextCursor?: string }>(fx, 'user.list', { search: 'Pager', top: 2 });
     assert.equal(first.users.length, 2);
     assert.ok(first.nextCursor);
@@ -81,6 +84,7 @@ describe('user actions against the emulator', () => {
 
   test('user.update changes the profile in Entra and in the local directory', async () => {
     const seeded = fx.emulator.directory.createUser({ displayName: 'Ursula Update' });
+    await fx.emulator.settle();
     const updated = await run<User>(fx, 'user.update', {
       user: String(seeded.userPrincipalName),
       properties: { jobTitle: 'Director', department: 'Finance' },
@@ -95,6 +99,7 @@ describe('user actions against the emulator', () => {
 
   test('user.disable and user.enable are idempotent and keep the local directory current', async () => {
     const seeded = fx.emulator.directory.createUser({ displayName: 'Dora Disable' });
+    await fx.emulator.settle();
     const upn = String(seeded.userPrincipalName);
     await run(fx, 'user.get', { user: upn });
     const disabled = await run<{ user: User; changed: boolean }>(fx, 'user.disable', { user: upn });
@@ -117,6 +122,7 @@ describe('user actions against the emulator', () => {
     await fx.createConnectionFor('keeps-disabled', app);
     await fx.gatehouse.sync.configure('keeps-disabled', { disabledUsers: 'include' });
     const seeded = fx.emulator.directory.createUser({ displayName: 'Kept Disabled' });
+    await fx.emulator.settle();
     await run(fx, 'user.disable', { user: seeded.id }, 'keeps-disabled');
     const local = await fx.gatehouse.directory.reader.getUser(await connectionId(fx, 'keeps-disabled'), seeded.id);
     assert.equal(local?.accountEnabled, false);
@@ -124,6 +130,7 @@ describe('user actions against the emulator', () => {
 
   test('a protected administrator cannot be disabled: GRAPH_PROTECTED_OBJECT says why', async () => {
     const admin = fx.emulator.directory.createUser({ displayName: 'Global Admin' }, { privileged: true });
+    await fx.emulator.settle();
     const error = await failure(fx, 'user.disable', { user: admin.id });
     assert.equal(error.code, 'GRAPH_PROTECTED_OBJECT');
     assert.match(error.message, /protected/);
@@ -136,6 +143,8 @@ describe('user actions against the emulator', () => {
       userPrincipalName: `leaver@${domain}`,
       displayName: 'Leaver',
     });
+    // Acting on a user by UPN moments after creating it 404s in a real tenant too; here it has replicated.
+    await fx.emulator.settle();
     assert.ok(await fx.gatehouse.directory.reader.getUser(cid, created.id));
     const deleted = await run<{ id: string; deleted: boolean }>(fx, 'user.delete', { user: `leaver@${domain}` });
     assert.equal(deleted.id, created.id);
@@ -150,6 +159,7 @@ describe('user actions against the emulator', () => {
     const outer = fx.emulator.directory.createGroup({ displayName: 'Outer Org' });
     fx.emulator.directory.addMember(inner.id, user.id);
     fx.emulator.directory.addMember(outer.id, inner.id);
+    await fx.emulator.settle();
     const direct = await run<{ groups: { id: string }[] }>(fx, 'user.groups', { user: user.id });
     assert.deepEqual(
       direct.groups.map((g) => g.id),
@@ -181,8 +191,13 @@ describe('user actions against the emulator', () => {
     assert.match(error.hint, /Grant admin consent/);
   });
 
-  test('a throttled request is retried after Retry-After and then succeeds', async () => {
+  test('a throttled request is retried after Retry-After and then succeeds', async (t) => {
+    // Counts the Graph requests: no random 429s on top of the two injected ones (the rest of realism stays on).
+    const rate = fx.emulator.realism.randomThrottleRate;
+    fx.emulator.setRealism({ randomThrottleRate: 0 });
+    t.after(() => fx.emulator.setRealism({ randomThrottleRate: rate }));
     const seeded = fx.emulator.directory.createUser({ displayName: 'Theo Throttle' });
+    await fx.emulator.settle();
     fx.emulator.faults.failNextGraphRequests(2, { status: 429, retryAfterSeconds: 1 });
     fx.emulator.clearRequestLog();
     const user = await run<User>(fx, 'user.get', { user: seeded.id });

@@ -14,6 +14,9 @@ describe('directory events from syncs', () => {
   after(() => fx.close());
 
   async function syncEvents(): Promise<{ events: DirectoryEvent[]; reported: number }> {
+    // The realistic emulator lags creates and membership changes by up to 3 s; the tests change the tenant and
+    // then sync expecting the change, i.e. it has replicated by the time the sync runs: settle().
+    await fx.emulator.settle();
     const report = await fx.gatehouse.sync.run(fx.connectionName);
     assert.equal(report.status, 'succeeded', JSON.stringify(report.errors));
     const events = await fx.gatehouse.events.list(fx.connectionName, { after: cursor, limit: 1000 });
@@ -30,6 +33,7 @@ describe('directory events from syncs', () => {
 
   it('a dry run stores no events, and the real run then stores them', async () => {
     fx.emulator.directory.createUser({ displayName: 'Dry Run Person' });
+    await fx.emulator.settle();
     const dry = await fx.gatehouse.sync.run(fx.connectionName, { dryRun: true });
     assert.equal(dry.users.added, 1);
     assert.equal(dry.events, 0);
@@ -199,6 +203,7 @@ describe('directory events of soft delete, restore and purge', () => {
   after(() => fx.close());
 
   async function syncEvents(): Promise<string[]> {
+    await fx.emulator.settle(); // replicated by the time the sync runs (see above)
     const report = await fx.gatehouse.sync.run(fx.connectionName);
     assert.equal(report.status, 'succeeded', JSON.stringify(report.errors));
     const events = await fx.gatehouse.events.list(fx.connectionName, { after: cursor, limit: 1000 });

@@ -20,6 +20,9 @@ describe('membership check (local and live) through the CLI', () => {
     for (let i = 1; i < groups.length; i++) dir.addMember(String(groups[i]?.id), String(groups[i - 1]?.id));
     dir.addMember(String(groups[3]?.id), other.id);
     dir.removeMember(String(groups[3]?.id), other.id);
+    // The realistic emulator lags creates and membership changes by up to 3 s; the tenant was set up before the
+    // sync (and the live checks), i.e. it has replicated by then: settle().
+    await fx.emulator.settle();
     const sync = await fx.runCli(['sync', 'run', fx.connectionName, '--json']);
     assert.equal(sync.exitCode, 0, sync.stdout + sync.stderr);
     assert.equal(sync.json<{ status: string }>().status, 'succeeded');

@@ -27,6 +27,9 @@ describe('sync and directory commands', () => {
     const inner = dir.createGroup({ displayName: 'Scope Inner' });
     dir.addMember(outer.id, inner.id);
     dir.addMember(inner.id, scoped.id);
+    // The realistic emulator lags creates and membership changes by up to 3 s; the tests sync expecting the
+    // tenant changes made through emulator.directory, i.e. they have replicated by then: settle().
+    await fx.emulator.settle();
   });
   after(() => fx.close());
 
@@ -114,6 +117,7 @@ describe('sync and directory commands', () => {
     const existing = fx.emulator.directory.snapshot().users.find((u) => u.displayName !== 'Scoped Sam');
     const inner = fx.emulator.directory.snapshot().groups.find((g) => g.displayName === 'Scope Inner');
     fx.emulator.directory.addMember(String(inner?.id), String(existing?.id));
+    await fx.emulator.settle();
     const again = await fx.runCli(['sync', 'run', fx.connectionName, '--json']);
     assert.equal(again.json<Report>().status, 'succeeded');
     const after = await fx.runCli(['directory', 'users', fx.connectionName, '--json']);

@@ -10,7 +10,9 @@ describe('sync under realism: soft delete and restore (concepts/delta-query-grou
 
   it('soft delete → sync → restore → sync keeps every membership; a permanent delete removes them', async () => {
     fx = await startGatehouseFixture({
-      emulator: { seed: 'soft-delete', realism: { softDeleteKeepsMemberships: true } },
+      // Explicit: the realistic profile (replays, `@removed` in first rounds, random 429s, …) with the behaviour
+      // this test is about named, so it holds whatever the default profile becomes.
+      emulator: { seed: 'soft-delete', profile: 'realistic', realism: { softDeleteKeepsMemberships: true } },
     });
     const cid = (await fx.gatehouse.connections.get(fx.connectionName)).id;
     const dir = fx.emulator.directory;
@@ -22,6 +24,9 @@ describe('sync under realism: soft delete and restore (concepts/delta-query-grou
     dir.addMember(groups[0]?.id as string, other.id);
     dir.addMember(parent.id, groups[0]?.id as string);
     const run = async () => {
+      // Each tenant change below has replicated by the time the sync runs (replication lag is the next suite's
+      // subject): settle() ends the realistic profile's 0–3 s lag.
+      await fx.emulator.settle();
       const report = await fx.gatehouse.sync.run(fx.connectionName);
       assert.equal(report.status, 'succeeded', JSON.stringify(report.errors));
       fx.gatehouse.directory.invalidate(cid);

@@ -16,7 +16,17 @@ function advance(ms: number): void {
 }
 
 before(async () => {
-  fx = await startGatehouseFixture({ emulator: { seed: 'token-graph', clock: emulatorClock }, clock });
+  fx = await startGatehouseFixture({
+    emulator: {
+      seed: 'token-graph',
+      clock: emulatorClock,
+      // These tests count requests exactly (200 Graph calls, one token request, 401 → token → 200), and the Graph
+      // client waits out a 429 on the manual clock, which only moves on command: random 429s off, the rest of the
+      // realistic profile (token lifetimes drawn from 60–90 minutes included) stays on.
+      realism: { randomThrottleRate: 0 },
+    },
+    clock,
+  });
 });
 
 after(async () => {

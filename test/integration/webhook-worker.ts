@@ -11,3 +11,6 @@ const gatehouse = await openGatehouse({
 });
 gatehouse.webhookDispatcher({ owner: env.WORKER_OWNER ?? 'child-worker', pollMs: 50, leaseMs: 1500 }).start();
 process.stdout.write('ready\n');
+// The dispatcher's poll timer is unref'd (a server's HTTP listener keeps its process alive); this process has
+// nothing else, so without a handle of its own it would exit between polls and miss the events of the test.
+setInterval(() => undefined, 60_000);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +14,12 @@ async function until(check: () => boolean | Promise<boolean>, ms = 20_000): Prom
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** Resolves once `child` has exited (at once when it already has: a listener added later would never fire). */
+function exited(child: ChildProcess): Promise<unknown> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', resolve));
 }
 
 /** Kill -9 during delivery, and two dispatchers on one store (issue 14, item 3). */
@@ -55,15 +61,22 @@ describe('webhook delivery survives crashes and shares work between instances', 
   it('kill -9 during a delivery: after a restart every event is delivered, duplicates only with the same webhook-id', async () => {
     hang = true;
     for (let i = 0; i < 5; i++) fx.emulator.directory.createUser({ displayName: `Crash Person ${i}` });
+    // The realistic emulator lags new writes by up to 3 s; here the users have replicated by the time the sync runs
+    // (settle() makes every pending write visible), so each sync below produces the events the test counts.
+    await fx.emulator.settle();
     await fx.gatehouse.sync.run(fx.connectionName);
     const worker = fileURLToPath(new URL('./webhook-worker.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', worker], {
       env: { ...process.env, ...fx.env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    await until(() => seen.length >= 1);
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await until(() => seen.length >= 1);
+    } finally {
+      // Also when the wait fails: a worker left running keeps this file's process alive until its timeout.
+      child.kill('SIGKILL');
+      await exited(child);
+    }
     hang = false;
     const restarted = fx.gatehouse.webhookDispatcher({ owner: 'restarted', pollMs: 50, leaseMs: 1500 });
     restarted.start();
@@ -98,13 +111,23 @@ describe('webhook delivery survives crashes and shares work between instances', 
       }),
     );
     try {
-      await Promise.all(children.map((child) => new Promise((resolve) => child.stdout?.once('data', resolve))));
+      // Each worker prints a line once its dispatcher runs (a worker that dies first fails the wait, not hangs it).
+      await Promise.all(
+        children.map(
+          (child) =>
+            new Promise((resolve, reject) => {
+              child.stdout?.once('data', resolve);
+              child.once('exit', (code) => reject(new Error(`webhook worker exited early (${code})`)));
+            }),
+        ),
+      );
       for (let i = 0; i < 30; i++) fx.emulator.directory.createUser({ displayName: `Shared Person ${i}` });
+      await fx.emulator.settle();
       await fx.gatehouse.sync.run(fx.connectionName);
       await until(async () => (await fx.gatehouse.webhooks.show('crash')).deliveries.succeeded === 35, 60_000);
     } finally {
       for (const child of children) child.kill('SIGTERM');
-      await Promise.all(children.map((child) => new Promise((resolve) => child.once('exit', resolve))));
+      await Promise.all(children.map(exited));
     }
     assert.equal(answered.length, 30);
     assert.equal(new Set(answered.map((x) => x.id)).size, 30, 'no event delivered twice');

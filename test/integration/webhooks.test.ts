@@ -1,61 +1,9 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { Webhook } from 'standardwebhooks';
-import type { DirectoryEvent } from '../../src/events/event-model.js';
 import type { WebhookDispatcher } from '../../src/events/webhook-dispatcher.js';
 import { checkWebhookUrl } from '../../src/events/webhook-url.js';
 import { type GatehouseFixture, startGatehouseFixture } from '../support/gatehouse-fixture.js';
-
-/** A receiver that verifies every delivery with the standardwebhooks package, as a customer's would. */
-export class Receiver {
-  readonly received: { id: string; event: DirectoryEvent & { type: string } }[] = [];
-  /** Answer with this status (503 = down). */
-  status = 200;
-  secret = '';
-  rejected = 0;
-  private server: Server | undefined;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer(async (req: IncomingMessage, res) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const body = Buffer.concat(chunks).toString('utf8');
-      if (this.status !== 200) {
-        res.writeHead(this.status).end();
-        return;
-      }
-      try {
-        const event = new Webhook(this.secret).verify(body, req.headers as Record<string, string>) as DirectoryEvent;
-        this.received.push({ id: String(req.headers['webhook-id']), event });
-        res.writeHead(204).end();
-      } catch {
-        this.rejected++;
-        res.writeHead(401).end();
-      }
-    });
-    const server = this.server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server?.closeAllConnections();
-      this.server?.close(() => resolve());
-    });
-  }
-}
-
-export async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+import { Receiver, until } from '../support/webhook-receiver.js';
 
 describe('webhooks deliver directory events', () => {
   let fx: GatehouseFixture;
@@ -117,6 +65,9 @@ describe('webhooks deliver directory events', () => {
   it('delivers signed events in order, verified by the receiver', async () => {
     receiver.received.length = 0;
     for (let i = 0; i < 5; i++) fx.emulator.directory.createUser({ displayName: `Hook Person ${i}` });
+    // The realistic emulator lags new writes by up to 3 s; here the changes have replicated by the time the sync
+    // runs (settle() makes every pending write visible), so each sync below sees what the test just wrote.
+    await fx.emulator.settle();
     await fx.gatehouse.sync.run(fx.connectionName);
     await until(() => receiver.received.length >= 5);
     assert.equal(receiver.rejected, 0);
@@ -126,6 +77,11 @@ describe('webhooks deliver directory events', () => {
       [...ids].sort((a, b) => a - b),
     );
     assert.ok(receiver.received.every((r) => r.id === `evt_${r.id.split('_')[1]}_${r.event.id}`));
+    // The dispatcher records a run of attempts once the last one has answered, so the receiver can hold all five
+    // while the log still says pending: wait for the record, then check it.
+    await until(async () =>
+      (await fx.gatehouse.webhooks.deliveries('crm', { limit: 5 })).every((d) => d.status !== 'pending'),
+    );
     const log = await fx.gatehouse.webhooks.deliveries('crm');
     assert.ok(log.slice(0, 5).every((d) => d.status === 'succeeded' && d.responseStatus === 204 && d.attempts === 1));
   });
@@ -134,6 +90,7 @@ describe('webhooks deliver directory events', () => {
     receiver.received.length = 0;
     receiver.status = 503;
     for (let i = 0; i < 6; i++) fx.emulator.directory.createUser({ displayName: `Outage Person ${i}` });
+    await fx.emulator.settle();
     await fx.gatehouse.sync.run(fx.connectionName);
     await until(async () => (await fx.gatehouse.webhooks.deliveries('crm', { limit: 6 })).some((d) => d.attempts >= 2));
     const waiting = await fx.gatehouse.webhooks.deliveries('crm', { limit: 6 });
@@ -157,6 +114,7 @@ describe('webhooks deliver directory events', () => {
     receiver.received.length = 0;
     receiver.status = 500;
     fx.emulator.directory.createUser({ displayName: 'Failed Person' });
+    await fx.emulator.settle();
     await fx.gatehouse.sync.run(fx.connectionName);
     await until(async () => (await fx.gatehouse.webhooks.deliveries('crm', { failed: true })).length === 1);
     const [failed] = await fx.gatehouse.webhooks.deliveries('crm', { failed: true });

@@ -24,6 +24,9 @@ describe('events API and CLI', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
     server.fixture.emulator.directory.createUser({ displayName: 'Long Poll' });
+    // The realistic emulator lags new writes by up to 3 s; here the change has replicated by the time the sync runs
+    // (settle() makes every pending write visible), so each sync below reports what the test just wrote.
+    await server.fixture.emulator.settle();
     await server.fixture.gatehouse.sync.run(name);
     const response = await poll;
     assert.equal(response.statusCode, 200, response.body);
@@ -67,6 +70,7 @@ describe('events API and CLI', () => {
     assert.equal(response.status, 200);
     assert.match(String(response.headers.get('content-type')), /text\/event-stream/);
     server.fixture.emulator.directory.createGroup({ displayName: 'Streamed Group' });
+    await server.fixture.emulator.settle();
     await server.fixture.gatehouse.sync.run(name);
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     let text = '';
@@ -93,6 +97,7 @@ describe('events API and CLI', () => {
     const tail = fx.runCli(['events', 'tail', name, '--json', '--count', '1']);
     await new Promise((resolve) => setTimeout(resolve, 500));
     fx.emulator.directory.createUser({ displayName: 'Tailed Person' });
+    await fx.emulator.settle();
     await fx.gatehouse.sync.run(name);
     const tailed = await tail;
     assert.equal(tailed.exitCode, 0, tailed.stderr);
@@ -132,6 +137,7 @@ describe('events API and CLI', () => {
     assert.equal(error.code, 'WEBHOOK_URL_NOT_ALLOWED');
     assert.match(error.hint, /GATEHOUSE_WEBHOOK_ALLOW_PRIVATE/);
     server.fixture.emulator.directory.createUser({ displayName: 'Rest Hook Person' });
+    await server.fixture.emulator.settle();
     await server.fixture.gatehouse.sync.run(name);
     const reads = await Promise.all(
       ['/api/v1/webhooks', '/api/v1/webhooks/rest-hook', '/api/v1/webhooks/rest-hook/deliveries', '/api/v1/audit'].map(
