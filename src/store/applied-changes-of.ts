@@ -117,6 +117,43 @@ async function linksWhere(
   return out;
 }
 
+/**
+ * The stored links among `pairs` (group, member), by primary key: an incremental sync touches a few links of many
+ * groups, and loading every link of every touched group read most of the directory (a 1% change of a 100,000-user
+ * tenant: 10.7 s instead of about 1 s).
+ */
+async function linksOfPairs(
+  db: Kysely<Database>,
+  cid: string,
+  pairs: readonly { groupId: string; memberId: string }[],
+): Promise<LinkRow[]> {
+  const out: LinkRow[] = [];
+  const unique = lastByKey(pairs, (p) => `${p.groupId}/${p.memberId}`);
+  for (let i = 0; i < unique.length; i += PAIR_CHUNK) {
+    const part = unique.slice(i, i + PAIR_CHUNK);
+    const rows = await db
+      .selectFrom('directory_memberships as m')
+      .leftJoin('directory_users as u', (join) =>
+        join.onRef('u.connection_id', '=', 'm.connection_id').onRef('u.id', '=', 'm.member_id'),
+      )
+      .select(['m.group_id', 'm.member_id', 'm.member_type', 'u.soft_deleted'])
+      .where('m.connection_id', '=', cid)
+      .where((eb) =>
+        eb(
+          eb.refTuple('m.group_id', 'm.member_id'),
+          'in',
+          part.map((p) => eb.tuple(p.groupId, p.memberId)),
+        ),
+      )
+      .execute();
+    for (const { soft_deleted, ...row } of rows) out.push({ ...row, hidden: Number(soft_deleted) === 1 });
+  }
+  return out;
+}
+
+/** Pairs per statement: two parameters each, well under SQLite's and PostgreSQL's limits. */
+const PAIR_CHUNK = 250;
+
 /** A connection whose sync never committed is being filled by its first full round: a baseline, not news. */
 async function isBaseline(db: Kysely<Database>, cid: string, context: ChangeContext): Promise<boolean> {
   if (context.source !== 'sync') return false;
@@ -224,16 +261,14 @@ export async function appliedChangesOf(
     if (row) groups.push({ type: 'deleted', id, group: toGroup(row) });
   }
 
-  // Links as stored before the write, for the ones this write touches.
-  const touchedGroups = new Set([
-    ...(changes.removeMemberships ?? []).map((l) => l.groupId),
-    ...addLinks.map((l) => l.groupId),
-    ...removeGroupIds,
-  ]);
+  // Links as stored before the write, for the ones this write touches: every link of a removed group, and the
+  // very pairs the write removes or adds.
   const stored = new Map<string, LinkRow>();
-  for (const row of await linksWhere(db, cid, 'group_id', [...touchedGroups])) {
-    stored.set(`${row.group_id}/${row.member_id}`, row);
-  }
+  const touched = [
+    ...(await linksWhere(db, cid, 'group_id', [...removeGroupIds])),
+    ...(await linksOfPairs(db, cid, [...(changes.removeMemberships ?? []), ...addLinks])),
+  ];
+  for (const row of touched) stored.set(`${row.group_id}/${row.member_id}`, row);
   // A soft-deleted user's links are kept but hidden: reported removed at the soft delete, added back at the restore,
   // and not reported again when the user is purged.
   const hidden = new Set(users.flatMap((u) => (u.type === 'deleted' && softDeleteIds.has(u.id) ? [u.id] : [])));
