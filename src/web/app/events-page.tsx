@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { enc, get, post } from './api.js';
 import { ConnectionPicker, useSelectedConnection } from './connection-picker.js';
 import { ErrorMessage } from './error-message.js';
@@ -197,14 +197,18 @@ export function EventsPage({ me }: { me: Me }) {
   const [type, setType] = useState('');
   const [events, setEvents] = useState<DirectoryEvent[]>();
   const [error, setError] = useState<unknown>();
+  // Only the newest request may fill the table: switching the connection (or the type) while an earlier answer is
+  // still on its way must not let that stale answer land last and show another connection's events.
+  const latest = useRef(0);
   const load = useCallback(async (connection: string, only: string) => {
+    const request = ++latest.current;
     try {
       const params = new URLSearchParams({ connection, limit: '200', newest: 'true' });
       if (only) params.set('type', only);
       const page = await get<{ events: DirectoryEvent[] }>(`/events?${params}`);
-      setEvents(page.events.reverse());
+      if (request === latest.current) setEvents(page.events.reverse());
     } catch (caught) {
-      setError(caught);
+      if (request === latest.current) setError(caught);
     }
   }, []);
   useEffect(() => {
