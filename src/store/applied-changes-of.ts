@@ -8,9 +8,10 @@ import type {
   UserProperty,
 } from '../directory/applied-changes.js';
 import { currentChangeScope } from '../directory/change-scope.js';
-import type { DirectoryChanges, DirectoryGroup, DirectoryUser, MemberType } from '../directory/directory-model.js';
+import type { DirectoryChanges, DirectoryUser, MemberType } from '../directory/directory-model.js';
 import type { AppliedChangeHook, ChangeContext } from './applied-change-hook.js';
-import type { DirectoryGroupsTable, DirectoryUsersTable } from './schema/directory.js';
+import { groupOfRow, userOfRow } from './directory-rows.js';
+import type { DirectoryUsersTable } from './schema/directory.js';
 import type { Database } from './schema.js';
 
 const CHUNK = 500;
@@ -23,31 +24,6 @@ function chunks<T>(items: readonly T[]): T[][] {
 
 function lastByKey<T>(items: readonly T[], key: (item: T) => string): T[] {
   return [...new Map(items.map((item) => [key(item), item])).values()];
-}
-
-function toUser(row: Selectable<DirectoryUsersTable>): DirectoryUser {
-  return {
-    id: row.id,
-    userPrincipalName: row.user_principal_name,
-    displayName: row.display_name,
-    mail: row.mail,
-    givenName: row.given_name,
-    surname: row.surname,
-    jobTitle: row.job_title,
-    department: row.department,
-    accountEnabled: Number(row.account_enabled) === 1,
-  };
-}
-
-function toGroup(row: Selectable<DirectoryGroupsTable>): DirectoryGroup {
-  return {
-    id: row.id,
-    displayName: row.display_name,
-    description: row.description,
-    mailEnabled: Number(row.mail_enabled) === 1,
-    securityEnabled: Number(row.security_enabled) === 1,
-    groupTypes: JSON.parse(row.group_types) as string[],
-  };
 }
 
 const USER_PROPERTIES: readonly UserProperty[] = [
@@ -186,22 +162,22 @@ function userChanges(
     if (!row) users.push({ type: 'created', user });
     else if (isSoftDeleted(row)) users.push({ type: 'restored', user });
     else {
-      const changed = changedProperties(toUser(row), user, USER_PROPERTIES);
+      const changed = changedProperties(userOfRow(row), user, USER_PROPERTIES);
       if (changed.length > 0) users.push({ type: 'updated', user, changed });
     }
   }
   for (const id of removeUserIds) {
     const row = stored.get(id);
-    if (row) users.push({ type: isSoftDeleted(row) ? 'purged' : 'deleted', id, user: toUser(row) });
+    if (row) users.push({ type: isSoftDeleted(row) ? 'purged' : 'deleted', id, user: userOfRow(row) });
   }
   for (const id of excludeUserIds) {
     const row = stored.get(id);
-    if (row && !removeUserIds.has(id)) users.push({ type: 'excluded', id, user: toUser(row) });
+    if (row && !removeUserIds.has(id)) users.push({ type: 'excluded', id, user: userOfRow(row) });
   }
   for (const id of softDeleteIds) {
     const row = stored.get(id);
     if (row && !isSoftDeleted(row) && !removeUserIds.has(id) && !excludeUserIds.has(id)) {
-      users.push({ type: 'deleted', id, user: toUser(row) });
+      users.push({ type: 'deleted', id, user: userOfRow(row) });
     }
   }
   return users;
@@ -253,12 +229,12 @@ export async function appliedChangesOf(
       groups.push({ type: 'created', group });
       continue;
     }
-    const changed = changedProperties(toGroup(row), group, GROUP_PROPERTIES);
+    const changed = changedProperties(groupOfRow(row), group, GROUP_PROPERTIES);
     if (changed.length > 0) groups.push({ type: 'updated', group, changed });
   }
   for (const id of removeGroupIds) {
     const row = storedGroups.get(id);
-    if (row) groups.push({ type: 'deleted', id, group: toGroup(row) });
+    if (row) groups.push({ type: 'deleted', id, group: groupOfRow(row) });
   }
 
   // Links as stored before the write, for the ones this write touches: every link of a removed group, and the

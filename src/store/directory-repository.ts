@@ -1,10 +1,11 @@
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
-import type { DirectoryGroup, DirectoryUser, MembershipLink } from '../directory/directory-model.js';
+import type { DirectoryUser, MembershipLink } from '../directory/directory-model.js';
 import type { DirectoryStore, GroupQuery, UserQuery } from '../directory/ports.js';
 import type { AppliedChangeHook } from './applied-change-hook.js';
 import { reportTo } from './applied-changes-of.js';
+import { groupOfRow, userOfRow } from './directory-rows.js';
 import { inTransaction, writeDirectoryChanges } from './directory-writes.js';
-import type { DirectoryGroupsTable, DirectoryMembershipsTable, DirectoryUsersTable } from './schema/directory.js';
+import type { DirectoryMembershipsTable, DirectoryUsersTable } from './schema/directory.js';
 import type { Database } from './schema.js';
 
 const DEFAULT_LIMIT = 100;
@@ -32,29 +33,7 @@ const notSoftDeleted = (eb: ExpressionBuilder<Database, 'directory_memberships'>
   );
 
 function toUser(row: Selectable<DirectoryUsersTable>): DirectoryUser {
-  return {
-    id: row.id,
-    userPrincipalName: row.user_principal_name,
-    displayName: row.display_name,
-    mail: row.mail,
-    givenName: row.given_name,
-    surname: row.surname,
-    jobTitle: row.job_title,
-    department: row.department,
-    accountEnabled: Number(row.account_enabled) === 1,
-    ...(Number(row.soft_deleted) === 1 ? { deleted: true } : {}),
-  };
-}
-
-function toGroup(row: Selectable<DirectoryGroupsTable>): DirectoryGroup {
-  return {
-    id: row.id,
-    displayName: row.display_name,
-    description: row.description,
-    mailEnabled: Number(row.mail_enabled) === 1,
-    securityEnabled: Number(row.security_enabled) === 1,
-    groupTypes: JSON.parse(row.group_types) as string[],
-  };
+  return { ...userOfRow(row), ...(Number(row.soft_deleted) === 1 ? { deleted: true } : {}) };
 }
 
 function toLink(row: Pick<Selectable<DirectoryMembershipsTable>, 'group_id' | 'member_id' | 'member_type'>) {
@@ -126,7 +105,7 @@ export function createDirectoryRepository(db: Kysely<Database>, hook?: AppliedCh
         .where('connection_id', '=', cid)
         .where('id', '=', id)
         .executeTakeFirst();
-      return row ? toGroup(row) : undefined;
+      return row ? groupOfRow(row) : undefined;
     },
     async findGroupsByName(cid, displayName) {
       const rows = await db
@@ -136,7 +115,7 @@ export function createDirectoryRepository(db: Kysely<Database>, hook?: AppliedCh
         .where('name_lower', '=', displayName.toLowerCase())
         .orderBy('id')
         .execute();
-      return rows.map(toGroup);
+      return rows.map(groupOfRow);
     },
     async listGroups(cid, query: GroupQuery = {}) {
       let q = db.selectFrom('directory_groups').selectAll().where('connection_id', '=', cid);
@@ -147,7 +126,7 @@ export function createDirectoryRepository(db: Kysely<Database>, hook?: AppliedCh
         .limit(query.limit ?? DEFAULT_LIMIT)
         .offset(query.offset ?? 0)
         .execute();
-      return rows.map(toGroup);
+      return rows.map(groupOfRow);
     },
     async listMembers(cid, groupId) {
       const rows = await db
