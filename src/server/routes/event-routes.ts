@@ -1,5 +1,6 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import { EVENT_TYPES } from '../../events/event-model.js';
+import { openEventStream } from '../event-stream-response.js';
 import type { RouteDeps } from '../server-deps.js';
 
 const EventSchema = Type.Object(
@@ -89,24 +90,8 @@ export function eventRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
         const after = q.after ?? (typeof lastEventId === 'string' ? lastEventId : undefined);
         // Unknown connection, cursor or type: an error answer before the stream opens.
         await events.list(q.connection, { ...(after ? { after } : {}), ...(types ? { types } : {}), limit: 1 });
-        for (const [key, value] of Object.entries(reply.getHeaders())) {
-          if (value !== undefined) reply.raw.setHeader(key, value as string);
-        }
-        reply.hijack();
-        reply.raw.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-store',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
-        });
-        reply.raw.write(': connected\n\n');
         const abort = new AbortController();
-        const keepAlive = setInterval(() => reply.raw.write(': keep-alive\n\n'), 15_000);
-        keepAlive.unref();
-        request.raw.on('close', () => {
-          clearInterval(keepAlive);
-          abort.abort();
-        });
+        const stopKeepAlive = openEventStream(request, reply, () => abort.abort());
         try {
           for await (const event of events.follow(
             q.connection,
@@ -118,7 +103,7 @@ export function eventRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
         } catch (error) {
           deps.logger.warn({ err: error }, 'event stream ended');
         } finally {
-          clearInterval(keepAlive);
+          stopKeepAlive();
           reply.raw.end();
         }
       },
