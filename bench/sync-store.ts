@@ -1,5 +1,5 @@
 // Store-only write benchmark (issue 13): `npm run bench -- sync-store [--users 100000] [--groups 5000]
-//   [--links-per-user 8] [--engine sqlite|postgres]`
+//   [--links-per-user 8] [--engine sqlite|postgres] [--batch PAGES-PER-TRANSACTION]`
 // Writes a synthetic first sync (user pages of 999, group pages of 500 links, as gatehouse's sync does) straight
 // through the sync repository's applyPage (one transaction per page with its checkpoint), then reconcile and commit,
 // without Graph or the emulator: the CPU the store costs per 1,000 objects, which a shared machine's load disturbs
@@ -13,7 +13,7 @@ import pg from 'pg';
 import type { DirectoryGroup, DirectoryUser, MembershipLink } from '../src/directory/directory-model.js';
 import { openDatabase } from '../src/store/open-database.js';
 import { createSyncRepository } from '../src/store/sync-repository.js';
-import type { PagePlan } from '../src/sync/ports.js';
+import type { PagePlan, RoundState } from '../src/sync/ports.js';
 import { seededRandom } from './sync-support.js';
 
 const { values } = parseArgs({
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     groups: { type: 'string', default: '5000' },
     'links-per-user': { type: 'string', default: '8' },
     engine: { type: 'string', default: 'sqlite' },
+    batch: { type: 'string', default: '1' },
   },
 });
 const userCount = Number(values.users);
@@ -82,10 +83,22 @@ const usersRound = await store.nextRoundId(cid);
 const groupsRound = await store.nextRoundId(cid);
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
+// Pages per transaction: the sync engine writes the pages that are already fetched together (group commit).
+const BATCH = Number(values.batch);
+let pending: { plan: PagePlan; round: RoundState }[] = [];
+async function flush(stream: 'users' | 'groups', roundId: number, force = false) {
+  if (pending.length >= BATCH || (force && pending.length > 0)) {
+    const writes = pending;
+    await store.applyPages(cid, stream, roundId, async () => writes.shift());
+    pending = [];
+  }
+}
 for (let i = 0; i < users.length; i += 999) {
   const round = { mode: 'full' as const, roundId: usersRound, link: `users/${i}`, complete: false };
-  await store.applyPage(cid, 'users', usersRound, { ...empty, upsertUsers: users.slice(i, i + 999) }, round);
+  pending.push({ plan: { ...empty, upsertUsers: users.slice(i, i + 999) }, round });
+  await flush('users', usersRound);
 }
+await flush('users', usersRound, true);
 const cpuUsers = process.cpuUsage(cpu0);
 // Each group once with its first links, then the rest of the links 500 per page.
 let g = 0;
@@ -97,14 +110,10 @@ for (let i = 0; i < links.length; i += 500) {
     g++;
   }
   const round = { mode: 'full' as const, roundId: groupsRound, link: `groups/${i}`, complete: false };
-  await store.applyPage(
-    cid,
-    'groups',
-    groupsRound,
-    { ...empty, upsertGroups: pageGroups, addMemberships: page },
-    round,
-  );
+  pending.push({ plan: { ...empty, upsertGroups: pageGroups, addMemberships: page }, round });
+  await flush('groups', groupsRound);
 }
+await flush('groups', groupsRound, true);
 if (g < groupCount) {
   const round = { mode: 'full' as const, roundId: groupsRound, complete: true };
   await store.applyPage(cid, 'groups', groupsRound, { ...empty, upsertGroups: groups.slice(g) }, round);
@@ -124,6 +133,7 @@ const ms = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
 process.stdout.write(
   `${JSON.stringify({
     engine: values.engine,
+    pagesPerTransaction: BATCH,
     users: userCount,
     groups: groupCount,
     links: links.length,

@@ -112,14 +112,17 @@ async function existingLinks(db: Kysely<Database>, cid: string, plan: PagePlan):
   return found;
 }
 
-/** Counts what the page adds and updates, then writes it (objects, pending removals, checkpoint). */
+/**
+ * Counts what the page adds and updates, then writes it (objects, pending removals and, with `round`, the
+ * checkpoint: only the last page of a batch needs one, its transaction commits them all).
+ */
 async function writePage(
   trx: Kysely<Database>,
   cid: string,
   stream: SyncStream,
   roundId: number,
   plan: PagePlan,
-  round: RoundState,
+  round: RoundState | undefined,
   hook?: AppliedChangeHook,
 ): Promise<PageOutcome> {
   const users = await storedRounds(trx, 'directory_users', cid, [
@@ -161,6 +164,11 @@ async function writePage(
     reportTo(hook, 'sync'),
   );
   await recordPendingRemovals(trx, cid, plan);
+  if (round) await saveCheckpoint(trx, cid, stream, round);
+  return outcome;
+}
+
+async function saveCheckpoint(trx: Kysely<Database>, cid: string, stream: SyncStream, round: RoundState) {
   if (!sqliteSaveCheckpoint(trx, cid, stream, JSON.stringify(round))) {
     await trx
       .updateTable('sync_state')
@@ -168,7 +176,6 @@ async function writePage(
       .where('connection_id', '=', cid)
       .execute();
   }
-  return outcome;
 }
 
 function toPolicy(row: {
@@ -297,6 +304,17 @@ export function createSyncRepository(db: Kysely<Database>, hook?: AppliedChangeH
     },
     applyPage: (cid, stream, roundId, plan, round) =>
       inTransaction(db, (trx) => writePage(trx, cid, stream, roundId, plan, round, hook)),
+    applyPages: (cid, stream, roundId, next) =>
+      inTransaction(db, async (trx) => {
+        const outcomes: PageOutcome[] = [];
+        let last: RoundState | undefined;
+        for (let page = await next(); page !== undefined; page = await next()) {
+          outcomes.push(await writePage(trx, cid, stream, roundId, page.plan, undefined, hook));
+          last = page.round;
+        }
+        if (last) await saveCheckpoint(trx, cid, stream, last);
+        return outcomes;
+      }),
     async reconcile(cid, stream, roundId) {
       await inTransaction(db, (trx) => unseenObjects(trx, cid, stream, roundId));
     },

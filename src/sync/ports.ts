@@ -195,6 +195,16 @@ export interface SyncStore {
     plan: PagePlan,
     round: RoundState,
   ): Promise<PageOutcome>;
+  /**
+   * Writes pages in ONE transaction, in order, as if each were applied alone and committed: pulls them with `next`
+   * until it answers undefined, and saves the last one's checkpoint. One outcome per page.
+   */
+  applyPages(
+    connectionId: string,
+    stream: SyncStream,
+    roundId: number,
+    next: () => Promise<{ plan: PagePlan; round: RoundState } | undefined>,
+  ): Promise<PageOutcome[]>;
   /** After a full round: records as pending removals what the round did not see. */
   reconcile(connectionId: string, stream: SyncStream, roundId: number): Promise<void>;
   pendingRemovals(connectionId: string): Promise<PendingRemovals>;
