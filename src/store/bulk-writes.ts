@@ -63,6 +63,23 @@ const LINK_COLUMNS = ['connection_id', 'group_id', 'member_id', 'member_type', '
 
 type Value = string | number | null;
 
+/**
+ * Sorts rows by their key columns (after the connection id), so one chunk's inserts walk the primary-key B-tree
+ * forward instead of jumping to a random leaf per row: Graph lists members and users in an order unrelated to
+ * their ids, and a big group's links land all over its key range. Measured (issue 13, `npm run bench -- sync`,
+ * 100,000 users): about 9% less CPU for a first sync. The order of rows within one statement changes nothing else.
+ */
+function sortByKey(rows: Value[][], keyColumns: number): Value[][] {
+  return rows.sort((a, b) => {
+    for (let c = 1; c <= keyColumns; c++) {
+      const x = a[c] as string;
+      const y = b[c] as string;
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  });
+}
+
 function userValues(cid: string, u: DirectoryUser, roundId: number): Value[] {
   return [
     cid,
@@ -219,7 +236,10 @@ export async function bulkUpsertUsers(
   users: readonly DirectoryUser[],
   roundId: number,
 ): Promise<void> {
-  const rows = users.map((u) => userValues(cid, u, roundId));
+  const rows = sortByKey(
+    users.map((u) => userValues(cid, u, roundId)),
+    1,
+  );
   const handle = sqliteHandleOf(db);
   if (handle) runUpserts(statementsOf(handle).users, rows);
   else await postgresUpsert(db, 'directory_users', USER_COLUMNS, USER_TYPES, ['connection_id', 'id'], rows);
@@ -245,7 +265,10 @@ export async function bulkAddMemberships(
   links: readonly MembershipLink[],
   roundId: number,
 ): Promise<void> {
-  const rows = links.map((l) => linkValues(cid, l, roundId));
+  const rows = sortByKey(
+    links.map((l) => linkValues(cid, l, roundId)),
+    2,
+  );
   const handle = sqliteHandleOf(db);
   if (handle) runUpserts(statementsOf(handle).links, rows);
   else {

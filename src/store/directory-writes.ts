@@ -127,6 +127,7 @@ export async function writeDirectoryChanges(
   changes: DirectoryChanges,
   roundId = 0,
   report?: { hook: AppliedChangeHook; context: ChangeContext },
+  options: { bumpVersion?: boolean } = {},
 ): Promise<void> {
   const applied = report && (await appliedChangesOf(db, cid, changes, report.context));
   if (changes.upsertUsers?.length) await upsertUsers(db, cid, changes.upsertUsers, roundId);
@@ -144,7 +145,8 @@ export async function writeDirectoryChanges(
   if (changes.removeGroupIds?.length) await deleteGroups(db, cid, changes.removeGroupIds);
   if (changes.removeMemberships?.length) await removeMemberships(db, cid, changes.removeMemberships);
   if (changes.addMemberships?.length) await addMemberships(db, cid, changes.addMemberships, roundId);
-  await bumpDirectoryVersion(db, cid);
+  // A caller writing several pages in one transaction bumps once, at its end: no one sees the pages in between.
+  if (options.bumpVersion !== false) await bumpDirectoryVersion(db, cid);
   if (report && applied) await report.hook(db, cid, applied, report.context);
 }
 

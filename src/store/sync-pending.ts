@@ -63,19 +63,39 @@ async function cancelRemovals(db: Kysely<Database>, cid: string, kind: Removal['
 }
 
 /**
- * Records a page's removals as pending (applied at the end of the run, under the deletion guard) and cancels
- * pending removals of objects the page brings back (a replay or a restore later in the same round).
+ * Whether the connection has pending removals, remembered across the pages of one transaction: asked once, then
+ * kept true by the pages that add some (no one else writes them while the sync holds its lease).
  */
-export async function recordPendingRemovals(db: Kysely<Database>, cid: string, plan: PagePlan): Promise<void> {
-  // Most pages have nothing to cancel: skip three big deletes when nothing is pending for this connection.
-  const anyPending =
+export interface PendingProbe {
+  any?: boolean;
+}
+
+async function anyPendingRemovals(db: Kysely<Database>, cid: string, probe: PendingProbe): Promise<boolean> {
+  if (probe.any !== undefined) return probe.any;
+  const any =
     sqliteAnyPending(db, cid) ??
     (await db
       .selectFrom('sync_pending_removals')
       .select('kind')
       .where('connection_id', '=', cid)
       .limit(1)
-      .executeTakeFirst());
+      .executeTakeFirst()) !== undefined;
+  probe.any = any;
+  return any;
+}
+
+/**
+ * Records a page's removals as pending (applied at the end of the run, under the deletion guard) and cancels
+ * pending removals of objects the page brings back (a replay or a restore later in the same round).
+ */
+export async function recordPendingRemovals(
+  db: Kysely<Database>,
+  cid: string,
+  plan: PagePlan,
+  probe: PendingProbe = {},
+): Promise<void> {
+  // Most pages have nothing to cancel: skip three big deletes when nothing is pending for this connection.
+  const anyPending = await anyPendingRemovals(db, cid, probe);
   if (anyPending) {
     const key = (kind: Removal['kind'], groupId: string, objectId: string): Removal => ({
       kind,
@@ -101,12 +121,14 @@ export async function recordPendingRemovals(db: Kysely<Database>, cid: string, p
       plan.addMemberships.map((l) => key('membership', l.groupId, l.memberId)),
     );
   }
-  await insertRemovals(db, cid, [
+  const removals = [
     ...plan.removeUserIds.map((id): Removal => ({ kind: 'user', group_id: '', object_id: id })),
     ...plan.softDeleteUserIds.map((id): Removal => ({ kind: 'user', group_id: SOFT_DELETE, object_id: id })),
     ...plan.removeGroupIds.map((id): Removal => ({ kind: 'group', group_id: '', object_id: id })),
     ...plan.removeMemberships.map((l): Removal => ({ kind: 'membership', group_id: l.groupId, object_id: l.memberId })),
-  ]);
+  ];
+  await insertRemovals(db, cid, removals);
+  if (removals.length > 0) probe.any = true;
 }
 
 /** After a full round: whatever the round did not mark (`round_id`) is gone from the tenant. */

@@ -16,9 +16,9 @@ import type { AppliedChangeHook } from './applied-change-hook.js';
 import { reportTo } from './applied-changes-of.js';
 import { sqliteExistingLinks, sqliteSaveCheckpoint, sqliteStoredRounds } from './bulk-writes.js';
 import { createDirectoryRepository } from './directory-repository.js';
-import { inTransaction, writeDirectoryChanges } from './directory-writes.js';
+import { bumpDirectoryVersion, inTransaction, writeDirectoryChanges } from './directory-writes.js';
 import type { Database } from './schema.js';
-import { recordPendingRemovals, SOFT_DELETE, unseenObjects } from './sync-pending.js';
+import { type PendingProbe, recordPendingRemovals, SOFT_DELETE, unseenObjects } from './sync-pending.js';
 
 const CHUNK = 500;
 
@@ -124,6 +124,7 @@ async function writePage(
   plan: PagePlan,
   round: RoundState | undefined,
   hook?: AppliedChangeHook,
+  batch?: PendingProbe,
 ): Promise<PageOutcome> {
   const users = await storedRounds(trx, 'directory_users', cid, [
     ...plan.upsertUsers.map((u) => u.id),
@@ -162,8 +163,9 @@ async function writePage(
     },
     roundId,
     reportTo(hook, 'sync'),
+    { bumpVersion: batch === undefined },
   );
-  await recordPendingRemovals(trx, cid, plan);
+  await recordPendingRemovals(trx, cid, plan, batch);
   if (round) await saveCheckpoint(trx, cid, stream, round);
   return outcome;
 }
@@ -307,12 +309,16 @@ export function createSyncRepository(db: Kysely<Database>, hook?: AppliedChangeH
     applyPages: (cid, stream, roundId, next) =>
       inTransaction(db, async (trx) => {
         const outcomes: PageOutcome[] = [];
+        // Per-transaction facts the pages share (on PostgreSQL each probe is a round trip): whether removals are
+        // pending is asked once, and the directory version is bumped once.
+        const pending: PendingProbe = {};
         let last: RoundState | undefined;
         for (let page = await next(); page !== undefined; page = await next()) {
-          outcomes.push(await writePage(trx, cid, stream, roundId, page.plan, undefined, hook));
+          outcomes.push(await writePage(trx, cid, stream, roundId, page.plan, undefined, hook, pending));
           last = page.round;
         }
         if (last) await saveCheckpoint(trx, cid, stream, last);
+        if (outcomes.length > 0) await bumpDirectoryVersion(trx, cid);
         return outcomes;
       }),
     async reconcile(cid, stream, roundId) {
