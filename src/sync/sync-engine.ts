@@ -4,10 +4,10 @@ import { AppError, toAppError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/logger.js';
 import { MembershipIndex } from '../directory/membership-index.js';
 import type { DirectoryStore } from '../directory/ports.js';
+import { PageBatch, planPage } from './page-batch.js';
 import type {
   DirectorySource,
   PageOutcome,
-  PagePlan,
   RoundState,
   SourcePage,
   SyncReport,
@@ -16,7 +16,7 @@ import type {
   SyncStream,
 } from './ports.js';
 import { ReadAhead } from './read-ahead.js';
-import { checkDeletionGuard, planGroupPage, planUserPage } from './sync-plan.js';
+import { checkDeletionGuard } from './sync-plan.js';
 
 export interface SyncProgress {
   connection: string;
@@ -64,13 +64,6 @@ export const READ_AHEAD_PAGES = 16;
 function isStoreTransient(error: unknown): boolean {
   const code = toAppError(error).code;
   return code === 'STORE_UNAVAILABLE' || code === 'STORE_BUSY';
-}
-
-/** One page to write, with the checkpoint after it. */
-interface PageWrite {
-  plan: PagePlan;
-  round: RoundState;
-  objects: number;
 }
 
 interface Totals {
@@ -359,58 +352,25 @@ export class SyncExecution {
     const ahead = new ReadAhead(iterable[Symbol.asyncIterator](), READ_AHEAD_PAGES, (page) => !page.nextLink);
     try {
       for (let first = await ahead.next(); first !== undefined; first = await ahead.next()) {
-        const batch: PageWrite[] = [this.planPage(stream, round, first, state)];
-        let invalid: unknown;
-        const more = async (): Promise<boolean> => {
-          if (invalid !== undefined || batch.length >= READ_AHEAD_PAGES) return false;
-          const page = await ahead.ready();
-          if (page === undefined) return false;
-          try {
-            batch.push(this.planPage(stream, (batch.at(-1) as PageWrite).round, page, state));
-            return true;
-          } catch (error) {
-            // Thrown once the pages before it are committed, as when each page had its own transaction.
-            invalid = error;
-            return false;
-          }
-        };
-        const outcomes = await this.withStore('applyPage', () => {
-          // A repeated attempt (its transaction was rolled back) writes the pages already taken again, then more.
-          let i = 0;
-          return this.store.applyPages(this.connection.id, stream, round.roundId, async () => {
-            if (i === batch.length && !(await more())) return undefined;
-            return batch[i++];
-          });
-        });
+        const plan = (after: RoundState, page: SourcePage<unknown>) => planPage(stream, after, page, state.policy);
+        const batch = new PageBatch(plan(round, first), ahead, plan, READ_AHEAD_PAGES);
+        const outcomes = await this.withStore('applyPage', () =>
+          this.store.applyPages(this.connection.id, stream, round.roundId, batch.reader()),
+        );
         for (const outcome of outcomes) addOutcome(this.totals, outcome);
-        round = (batch.at(-1) as PageWrite).round;
-        pageCount += batch.length;
-        for (const write of batch) objects += write.objects;
-        this.progress(stream, 'fetching', pageCount, objects);
-        if (invalid !== undefined) throw invalid;
+        round = batch.last.round;
+        // Progress page by page, as before group commit: callers watch for a given page (the heartbeat, tests).
+        for (const write of batch.writes) {
+          pageCount++;
+          objects += write.objects;
+          this.progress(stream, 'fetching', pageCount, objects);
+        }
+        if (batch.failure !== undefined) throw batch.failure;
       }
     } finally {
       await ahead.close();
     }
     return round;
-  }
-
-  /** The page's writes and the checkpoint after it. */
-  private planPage(stream: SyncStream, round: RoundState, page: SourcePage<unknown>, state: SyncState): PageWrite {
-    const plan =
-      stream === 'users'
-        ? planUserPage(page.changes as Parameters<typeof planUserPage>[0], state.policy)
-        : planGroupPage(page.changes as Parameters<typeof planGroupPage>[0]);
-    const next: RoundState = {
-      ...round,
-      complete: page.nextLink === undefined,
-      link: page.nextLink,
-      ...(page.deltaLink ? { deltaLink: page.deltaLink } : {}),
-    };
-    if (next.complete && !next.deltaLink) {
-      throw new AppError('GRAPH_INVALID_RESPONSE', { message: `The ${stream} round ended without a delta link.` });
-    }
-    return { plan, round: next, objects: page.changes.length };
   }
 
   /** Keeps only the users that are members (at any depth) of the scope group. */
