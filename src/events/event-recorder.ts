@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { AppliedChanges } from '../directory/applied-changes.js';
 import { currentChangeScope } from '../directory/change-scope.js';
 import type { AppliedChangeHook } from '../store/applied-change-hook.js';
+import { connectionLinks } from '../store/group-keys.js';
 import type { Database } from '../store/schema.js';
 import { type DraftEvent, deriveEvents } from './derive-events.js';
 import { eventMetrics, eventSignals } from './event-metrics.js';
@@ -78,11 +79,9 @@ async function transitiveEvents(
     const missing = groupIds.filter((g) => !stored.has(g));
     for (const g of missing) stored.set(g, []);
     for (const part of chunks(missing, 500)) {
-      const rows = await tx
-        .selectFrom('directory_memberships')
-        .select(['group_id', 'member_id', 'member_type'])
-        .where('connection_id', '=', cid)
-        .where('group_id', 'in', part)
+      const rows = await connectionLinks(tx, cid)
+        .select(['k.group_id', 'm.member_id', 'm.member_type'])
+        .where('k.group_id', 'in', part)
         .execute();
       for (const row of rows) stored.get(row.group_id)?.push({ id: row.member_id, type: row.member_type });
     }

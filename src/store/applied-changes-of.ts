@@ -11,6 +11,7 @@ import { currentChangeScope } from '../directory/change-scope.js';
 import type { DirectoryChanges, DirectoryUser, MemberType } from '../directory/directory-model.js';
 import type { AppliedChangeHook, ChangeContext } from './applied-change-hook.js';
 import { groupOfRow, userOfRow } from './directory-rows.js';
+import { connectionLinks } from './group-keys.js';
 import type { DirectoryUsersTable } from './schema/directory.js';
 import type { Database } from './schema.js';
 
@@ -78,14 +79,12 @@ async function linksWhere(
 ): Promise<LinkRow[]> {
   const out: LinkRow[] = [];
   for (const part of chunks([...new Set(ids)])) {
-    const rows = await db
-      .selectFrom('directory_memberships as m')
+    const rows = await connectionLinks(db, cid)
       .leftJoin('directory_users as u', (join) =>
-        join.onRef('u.connection_id', '=', 'm.connection_id').onRef('u.id', '=', 'm.member_id'),
+        join.onRef('u.connection_id', '=', 'k.connection_id').onRef('u.id', '=', 'm.member_id'),
       )
-      .select(['m.group_id', 'm.member_id', 'm.member_type', 'u.soft_deleted'])
-      .where('m.connection_id', '=', cid)
-      .where(`m.${column}`, 'in', part)
+      .select(['k.group_id', 'm.member_id', 'm.member_type', 'u.soft_deleted'])
+      .where(column === 'group_id' ? 'k.group_id' : 'm.member_id', 'in', part)
       .execute();
     // No spread: a big group's links would overflow the call stack.
     for (const { soft_deleted, ...row } of rows) out.push({ ...row, hidden: Number(soft_deleted) === 1 });
@@ -107,16 +106,14 @@ async function linksOfPairs(
   const unique = lastByKey(pairs, (p) => `${p.groupId}/${p.memberId}`);
   for (let i = 0; i < unique.length; i += PAIR_CHUNK) {
     const part = unique.slice(i, i + PAIR_CHUNK);
-    const rows = await db
-      .selectFrom('directory_memberships as m')
+    const rows = await connectionLinks(db, cid)
       .leftJoin('directory_users as u', (join) =>
-        join.onRef('u.connection_id', '=', 'm.connection_id').onRef('u.id', '=', 'm.member_id'),
+        join.onRef('u.connection_id', '=', 'k.connection_id').onRef('u.id', '=', 'm.member_id'),
       )
-      .select(['m.group_id', 'm.member_id', 'm.member_type', 'u.soft_deleted'])
-      .where('m.connection_id', '=', cid)
+      .select(['k.group_id', 'm.member_id', 'm.member_type', 'u.soft_deleted'])
       .where((eb) =>
         eb(
-          eb.refTuple('m.group_id', 'm.member_id'),
+          eb.refTuple('k.group_id', 'm.member_id'),
           'in',
           part.map((p) => eb.tuple(p.groupId, p.memberId)),
         ),

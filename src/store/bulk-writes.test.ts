@@ -3,9 +3,9 @@ import { describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { DirectoryUser, MembershipLink } from '../directory/directory-model.js';
-import { registerSqliteHandle } from './bulk-writes.js';
 import { migrateToLatest } from './migrator.js';
 import type { Database } from './schema.js';
+import { registerSqliteHandle } from './sqlite-handles.js';
 import { createSyncRepository } from './sync-repository.js';
 
 const aUser = (n: number): DirectoryUser => ({
@@ -42,7 +42,7 @@ describe('SQLite bulk write path', () => {
     let prepares = 0;
     const prepare = handle.prepare.bind(handle);
     handle.prepare = ((source: string) => {
-      if (/directory_(users|memberships)/.test(source)) prepares++;
+      if (/directory_(users|links|group_keys)/.test(source)) prepares++;
       return prepare(source);
     }) as typeof handle.prepare;
     const store = createSyncRepository(db);
@@ -59,7 +59,7 @@ describe('SQLite bulk write path', () => {
     // 480 users and links written through the 50-row and the 1-row statements, and re-sending a page changes nothing.
     await write(0);
     const counts = await db
-      .selectFrom('directory_memberships')
+      .selectFrom('directory_links')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     assert.equal(Number(counts.n), 480);

@@ -1,7 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { type DialectAdapter, type Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DirectoryGroup, DirectoryUser, MembershipLink } from '../directory/directory-model.js';
+import { ensureGroupKeys } from './group-keys.js';
 import type { Database } from './schema.js';
+import { sqliteHandleOf } from './sqlite-handles.js';
 
 /**
  * The bulk write path of a sync page (issue 13): the three upserts a first sync spends its time in, and the probes
@@ -14,18 +16,6 @@ import type { Database } from './schema.js';
  * Both engines run these inside the caller's transaction: Kysely's SQLite driver has one connection, so the raw
  * handle IS the transaction's connection; on PostgreSQL the statements go through the transaction's `tx`.
  */
-
-/** Kysely's adapter object of a database (shared by its transactions) → the better-sqlite3 handle behind it. */
-const sqliteHandles = new WeakMap<DialectAdapter, BetterSqlite3.Database>();
-
-/** Called once when the SQLite store opens, so the bulk path can find the handle from any `Kysely` of that store. */
-export function registerSqliteHandle(db: Kysely<Database>, handle: BetterSqlite3.Database): void {
-  sqliteHandles.set(db.getExecutor().adapter, handle);
-}
-
-function sqliteHandleOf(db: Kysely<Database>): BetterSqlite3.Database | undefined {
-  return sqliteHandles.get(db.getExecutor().adapter);
-}
 
 /** Rows per multi-row SQLite statement: one native call per 50 rows instead of one per row (measured ~20% less CPU). */
 const SQLITE_ROWS = 50;
@@ -59,7 +49,8 @@ const GROUP_COLUMNS = [
   'group_types',
   'round_id',
 ] as const;
-const LINK_COLUMNS = ['connection_id', 'group_id', 'member_id', 'member_type', 'round_id'] as const;
+const LINK_COLUMNS = ['group_key', 'member_id', 'member_type', 'round_id'] as const;
+const LINK_KEY = ['group_key', 'member_id'];
 
 type Value = string | number | null;
 
@@ -69,11 +60,11 @@ type Value = string | number | null;
  * their ids, and a big group's links land all over its key range. Measured (issue 13, `npm run bench -- sync`,
  * 100,000 users): about 9% less CPU for a first sync. The order of rows within one statement changes nothing else.
  */
-function sortByKey(rows: Value[][], keyColumns: number): Value[][] {
+function sortByKey(rows: Value[][], first: number, last: number): Value[][] {
   return rows.sort((a, b) => {
-    for (let c = 1; c <= keyColumns; c++) {
-      const x = a[c] as string;
-      const y = b[c] as string;
+    for (let c = first; c <= last; c++) {
+      const x = a[c] as string | number;
+      const y = b[c] as string | number;
       if (x !== y) return x < y ? -1 : 1;
     }
     return 0;
@@ -112,8 +103,8 @@ function groupValues(cid: string, g: DirectoryGroup, roundId: number): Value[] {
   ];
 }
 
-function linkValues(cid: string, l: MembershipLink, roundId: number): Value[] {
-  return [cid, l.groupId, l.memberId, l.memberType, roundId];
+function linkValues(groupKey: number, l: MembershipLink, roundId: number): Value[] {
+  return [groupKey, l.memberId, l.memberType, roundId];
 }
 
 /** `INSERT … VALUES (…)×rows ON CONFLICT (key) DO UPDATE SET every other column = excluded`, for SQLite. */
@@ -160,15 +151,11 @@ function statementsOf(handle: BetterSqlite3.Database): SqliteStatements {
   const made: SqliteStatements = {
     users: upserts('directory_users', USER_COLUMNS, ['connection_id', 'id']),
     groups: upserts('directory_groups', GROUP_COLUMNS, ['connection_id', 'id']),
-    links: upserts('directory_memberships', LINK_COLUMNS, ['connection_id', 'group_id', 'member_id']),
+    links: upserts('directory_links', LINK_COLUMNS, LINK_KEY),
     userRound: handle.prepare('select round_id from directory_users where connection_id = ? and id = ?').pluck(),
     groupRound: handle.prepare('select round_id from directory_groups where connection_id = ? and id = ?').pluck(),
-    groupHasLinks: handle
-      .prepare('select 1 from directory_memberships where connection_id = ? and group_id = ? limit 1')
-      .pluck(),
-    linkExists: handle
-      .prepare('select 1 from directory_memberships where connection_id = ? and group_id = ? and member_id = ?')
-      .pluck(),
+    groupHasLinks: handle.prepare('select 1 from directory_links where group_key = ? limit 1').pluck(),
+    linkExists: handle.prepare('select 1 from directory_links where group_key = ? and member_id = ?').pluck(),
     bumpVersion: handle.prepare(
       'insert into directory_versions (connection_id, version) values (?, 1) on conflict (connection_id) do update set version = directory_versions.version + 1',
     ),
@@ -227,7 +214,7 @@ async function postgresUpsert(
 
 const USER_TYPES = [...Array<string>(10).fill('text'), 'int', 'int', 'int'];
 const GROUP_TYPES = ['text', 'text', 'text', 'text', 'text', 'int', 'int', 'text', 'int'];
-const LINK_TYPES = ['text', 'text', 'text', 'text', 'int'];
+const LINK_TYPES = ['int', 'text', 'text', 'int'];
 
 /** Upserts users (each id once: the caller keeps the last occurrence), stamping `round_id`. */
 export async function bulkUpsertUsers(
@@ -238,6 +225,7 @@ export async function bulkUpsertUsers(
 ): Promise<void> {
   const rows = sortByKey(
     users.map((u) => userValues(cid, u, roundId)),
+    1,
     1,
   );
   const handle = sqliteHandleOf(db);
@@ -258,23 +246,26 @@ export async function bulkUpsertGroups(
   else await postgresUpsert(db, 'directory_groups', GROUP_COLUMNS, GROUP_TYPES, ['connection_id', 'id'], rows);
 }
 
-/** Upserts membership links (each pair once), stamping `round_id`. */
+/** Upserts membership links (each pair once), stamping `round_id`, under their groups' keys. */
 export async function bulkAddMemberships(
   db: Kysely<Database>,
   cid: string,
   links: readonly MembershipLink[],
   roundId: number,
 ): Promise<void> {
+  const keys = await ensureGroupKeys(
+    db,
+    cid,
+    links.map((l) => l.groupId),
+  );
   const rows = sortByKey(
-    links.map((l) => linkValues(cid, l, roundId)),
-    2,
+    links.map((l) => linkValues(keys.get(l.groupId) as number, l, roundId)),
+    0,
+    1,
   );
   const handle = sqliteHandleOf(db);
   if (handle) runUpserts(statementsOf(handle).links, rows);
-  else {
-    const key = ['connection_id', 'group_id', 'member_id'];
-    await postgresUpsert(db, 'directory_memberships', LINK_COLUMNS, LINK_TYPES, key, rows);
-  }
+  else await postgresUpsert(db, 'directory_links', LINK_COLUMNS, LINK_TYPES, LINK_KEY, rows);
 }
 
 /**
@@ -300,23 +291,22 @@ export function sqliteStoredRounds(
 }
 
 /**
- * Which of the links (grouped by group) are stored, as `group/member` keys; on SQLite through prepared probes, with
- * one probe per group first (a group with no stored links, every group of a first sync, needs no probe per member).
- * `undefined` on PostgreSQL.
+ * Which of the links (grouped by group key) are stored, as `group/member` keys; on SQLite through prepared probes,
+ * with one probe per group first (a group with no stored links, every group of a first sync, needs no probe per
+ * member). `undefined` on PostgreSQL.
  */
 export function sqliteExistingLinks(
   db: Kysely<Database>,
-  cid: string,
-  byGroup: ReadonlyMap<string, readonly string[]>,
+  byGroup: ReadonlyMap<string, { key: number; memberIds: readonly string[] }>,
 ): Set<string> | undefined {
   const handle = sqliteHandleOf(db);
   if (!handle) return undefined;
   const statements = statementsOf(handle);
   const found = new Set<string>();
-  for (const [groupId, memberIds] of byGroup) {
-    if (statements.groupHasLinks.get(cid, groupId) === undefined) continue;
+  for (const [groupId, { key, memberIds }] of byGroup) {
+    if (statements.groupHasLinks.get(key) === undefined) continue;
     for (const memberId of memberIds) {
-      if (statements.linkExists.get(cid, groupId, memberId) !== undefined) found.add(`${groupId}/${memberId}`);
+      if (statements.linkExists.get(key, memberId) !== undefined) found.add(`${groupId}/${memberId}`);
     }
   }
   return found;

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { groupKeysOfConnection } from './group-keys.js';
 import type { Database } from './schema.js';
 
 /**
@@ -8,7 +9,7 @@ import type { Database } from './schema.js';
  * connection name and is kept on purpose: it is the record of what was done.)
  */
 const PER_CONNECTION_TABLES = [
-  'directory_memberships',
+  'directory_group_keys',
   'directory_users',
   'directory_groups',
   'directory_versions',
@@ -24,6 +25,8 @@ const PER_CONNECTION_TABLES = [
 
 /** Deletes everything stored for `connectionId` (run it in the transaction that deletes the connection). */
 export async function removeConnectionData(trx: Kysely<Database>, connectionId: string): Promise<void> {
+  // Links carry their group's key, not the connection: they go through the keys, before the keys.
+  await trx.deleteFrom('directory_links').where('group_key', 'in', groupKeysOfConnection(trx, connectionId)).execute();
   for (const table of PER_CONNECTION_TABLES) {
     await trx.deleteFrom(table).where('connection_id', '=', connectionId).execute();
   }

@@ -5,7 +5,8 @@ import type { AppliedChangeHook } from './applied-change-hook.js';
 import { reportTo } from './applied-changes-of.js';
 import { groupOfRow, userOfRow } from './directory-rows.js';
 import { inTransaction, writeDirectoryChanges } from './directory-writes.js';
-import type { DirectoryMembershipsTable, DirectoryUsersTable } from './schema/directory.js';
+import { connectionLinks, deleteConnectionLinks } from './group-keys.js';
+import type { DirectoryGroupKeysTable, DirectoryLinksTable, DirectoryUsersTable } from './schema/directory.js';
 import type { Database } from './schema.js';
 
 const DEFAULT_LIMIT = 100;
@@ -19,15 +20,17 @@ function softDeletedUsers(db: Kysely<Database>, cid: string) {
     .execute();
 }
 
-/** Links whose member is a soft-deleted user are kept but hidden. */
-const notSoftDeleted = (eb: ExpressionBuilder<Database, 'directory_memberships'>) =>
+/** Links whose member is a soft-deleted user are kept but hidden (`m` a link, `k` its group key). */
+const notSoftDeleted = (
+  eb: ExpressionBuilder<Database & { m: DirectoryLinksTable; k: DirectoryGroupKeysTable }, 'm' | 'k'>,
+) =>
   eb.not(
     eb.exists(
       eb
         .selectFrom('directory_users')
         .select('directory_users.id')
-        .whereRef('directory_users.connection_id', '=', 'directory_memberships.connection_id')
-        .whereRef('directory_users.id', '=', 'directory_memberships.member_id')
+        .whereRef('directory_users.connection_id', '=', 'k.connection_id')
+        .whereRef('directory_users.id', '=', 'm.member_id')
         .where('directory_users.soft_deleted', '=', 1),
     ),
   );
@@ -36,7 +39,7 @@ function toUser(row: Selectable<DirectoryUsersTable>): DirectoryUser {
   return { ...userOfRow(row), ...(Number(row.soft_deleted) === 1 ? { deleted: true } : {}) };
 }
 
-function toLink(row: Pick<Selectable<DirectoryMembershipsTable>, 'group_id' | 'member_id' | 'member_type'>) {
+function toLink(row: { group_id: string; member_id: string; member_type: string }) {
   return {
     groupId: row.group_id,
     memberId: row.member_id,
@@ -129,24 +132,20 @@ export function createDirectoryRepository(db: Kysely<Database>, hook?: AppliedCh
       return rows.map(groupOfRow);
     },
     async listMembers(cid, groupId) {
-      const rows = await db
-        .selectFrom('directory_memberships')
-        .select(['group_id', 'member_id', 'member_type'])
-        .where('connection_id', '=', cid)
-        .where('group_id', '=', groupId)
+      const rows = await connectionLinks(db, cid)
+        .select(['k.group_id', 'm.member_id', 'm.member_type'])
+        .where('k.group_id', '=', groupId)
         .where(notSoftDeleted)
-        .orderBy('member_id')
+        .orderBy('m.member_id')
         .execute();
       return rows.map(toLink);
     },
     async listMemberOf(cid, memberId) {
-      const rows = await db
-        .selectFrom('directory_memberships')
-        .select(['group_id', 'member_id', 'member_type'])
-        .where('connection_id', '=', cid)
-        .where('member_id', '=', memberId)
+      const rows = await connectionLinks(db, cid)
+        .select(['k.group_id', 'm.member_id', 'm.member_type'])
+        .where('m.member_id', '=', memberId)
         .where(notSoftDeleted)
-        .orderBy('group_id')
+        .orderBy('k.group_id')
         .execute();
       return rows.map(toLink);
     },
@@ -156,11 +155,7 @@ export function createDirectoryRepository(db: Kysely<Database>, hook?: AppliedCh
         .select(['id', 'display_name'])
         .where('connection_id', '=', cid)
         .execute();
-      const links = await db
-        .selectFrom('directory_memberships')
-        .select(['group_id', 'member_id', 'member_type'])
-        .where('connection_id', '=', cid)
-        .execute();
+      const links = await connectionLinks(db, cid).select(['k.group_id', 'm.member_id', 'm.member_type']).execute();
       // Soft-deleted users keep their links, hidden until a restore (usually few: one probe, filtered here).
       const deleted = new Set((await softDeletedUsers(db, cid)).map((r) => r.id));
       const visible = deleted.size === 0 ? links : links.filter((l) => !deleted.has(l.member_id));
@@ -174,7 +169,7 @@ export function createDirectoryRepository(db: Kysely<Database>, hook?: AppliedCh
       return rows.map((r) => r.id).filter((id) => !deleted.has(id));
     },
     async counts(cid) {
-      const count = async (table: 'directory_users' | 'directory_groups' | 'directory_memberships') => {
+      const count = async (table: 'directory_users' | 'directory_groups') => {
         const row = await db
           .selectFrom(table)
           .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -182,10 +177,13 @@ export function createDirectoryRepository(db: Kysely<Database>, hook?: AppliedCh
           .executeTakeFirstOrThrow();
         return Number(row.n);
       };
+      const links = await connectionLinks(db, cid)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       return {
         users: await count('directory_users'),
         groups: await count('directory_groups'),
-        memberships: await count('directory_memberships'),
+        memberships: Number(links.n),
       };
     },
     async version(cid) {
@@ -198,9 +196,10 @@ export function createDirectoryRepository(db: Kysely<Database>, hook?: AppliedCh
     },
     async clear(cid) {
       await inTransaction(db, async (trx) => {
-        for (const table of ['directory_users', 'directory_groups', 'directory_memberships'] as const) {
+        for (const table of ['directory_users', 'directory_groups'] as const) {
           await trx.deleteFrom(table).where('connection_id', '=', cid).execute();
         }
+        await deleteConnectionLinks(trx, cid);
         await trx
           .insertInto('directory_versions')
           .values({ connection_id: cid, version: 1 })

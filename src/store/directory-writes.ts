@@ -3,6 +3,7 @@ import type { DirectoryChanges, DirectoryGroup, DirectoryUser, MembershipLink } 
 import type { AppliedChangeHook, ChangeContext } from './applied-change-hook.js';
 import { appliedChangesOf } from './applied-changes-of.js';
 import { bulkAddMemberships, bulkUpsertGroups, bulkUpsertUsers, sqliteBumpVersion } from './bulk-writes.js';
+import { findGroupKeys, groupKeysOfConnection } from './group-keys.js';
 import type { Database } from './schema.js';
 
 /** Rows per statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
@@ -46,7 +47,7 @@ async function addMemberships(db: Kysely<Database>, cid: string, links: readonly
   );
 }
 
-/** Groups pairs by group, so each delete walks the primary key (connection, group, member) instead of a scan. */
+/** Groups pairs by group, so each delete walks the primary key (group key, member) instead of a scan. */
 function byGroup(links: readonly Pick<MembershipLink, 'groupId' | 'memberId'>[]): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   for (const l of links) {
@@ -62,45 +63,43 @@ async function removeMemberships(
   cid: string,
   links: readonly Pick<MembershipLink, 'groupId' | 'memberId'>[],
 ) {
-  for (const [groupId, memberIds] of byGroup(links)) {
+  const grouped = byGroup(links);
+  // A group without a key has no stored links: nothing to remove.
+  const keys = await findGroupKeys(db, cid, grouped.keys());
+  for (const [groupId, memberIds] of grouped) {
+    const key = keys.get(groupId);
+    if (key === undefined) continue;
     for (const part of chunks(memberIds)) {
-      await db
-        .deleteFrom('directory_memberships')
-        .where('connection_id', '=', cid)
-        .where('group_id', '=', groupId)
-        .where('member_id', 'in', part)
-        .execute();
+      await db.deleteFrom('directory_links').where('group_key', '=', key).where('member_id', 'in', part).execute();
     }
   }
+}
+
+/** Removes the connection's links whose member is one of `memberIds` (one seek per group of the connection). */
+async function removeLinksOfMembers(db: Kysely<Database>, cid: string, memberIds: readonly string[]) {
+  await db
+    .deleteFrom('directory_links')
+    .where('group_key', 'in', groupKeysOfConnection(db, cid))
+    .where('member_id', 'in', memberIds)
+    .execute();
 }
 
 async function deleteUsers(db: Kysely<Database>, cid: string, ids: readonly string[], withMemberships: boolean) {
   for (const part of chunks(ids)) {
     await db.deleteFrom('directory_users').where('connection_id', '=', cid).where('id', 'in', part).execute();
-    if (withMemberships) {
-      await db
-        .deleteFrom('directory_memberships')
-        .where('connection_id', '=', cid)
-        .where('member_id', 'in', part)
-        .execute();
-    }
+    if (withMemberships) await removeLinksOfMembers(db, cid, part);
   }
 }
 
 async function deleteGroups(db: Kysely<Database>, cid: string, ids: readonly string[]) {
-  // Separate deletes (not one OR), so each uses its index: the primary key for group_id, the member index for member_id.
   for (const part of chunks(ids)) {
     await db.deleteFrom('directory_groups').where('connection_id', '=', cid).where('id', 'in', part).execute();
-    await db
-      .deleteFrom('directory_memberships')
-      .where('connection_id', '=', cid)
-      .where('group_id', 'in', part)
-      .execute();
-    await db
-      .deleteFrom('directory_memberships')
-      .where('connection_id', '=', cid)
-      .where('member_id', 'in', part)
-      .execute();
+    // The key row stays (a few bytes): a group restored from the recycle bin keeps its id, and a concurrent writer
+    // that already read the key never writes under one that is gone.
+    const keys = [...(await findGroupKeys(db, cid, part)).values()];
+    if (keys.length > 0) await db.deleteFrom('directory_links').where('group_key', 'in', keys).execute();
+    // The deleted groups as members of other groups (nested).
+    await removeLinksOfMembers(db, cid, part);
   }
 }
 

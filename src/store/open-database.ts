@@ -5,13 +5,13 @@ import { AppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { ensurePrivateDir, ensurePrivateFile, restrictFile } from '../core/private-files.js';
 import { classifyStoreFailure } from '../core/store-failure.js';
-import { registerSqliteHandle } from './bulk-writes.js';
 import type { Engine } from './engine.js';
 import { assertSchemaCurrent, migrateToLatest } from './migrator.js';
 import { createPostgresPool, ensureSchema } from './postgres/postgres-pool.js';
 import { SchemaScopedPostgresDialect } from './postgres/schema-scoped-dialect.js';
 import type { Database } from './schema.js';
 import { ImmediateSqliteDialect, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-dialect.js';
+import { registerSqliteHandle } from './sqlite-handles.js';
 
 export interface OpenDatabaseOptions {
   /** `postgres://…` for PostgreSQL; unset = SQLite in `dataDir`. */

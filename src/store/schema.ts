@@ -3,8 +3,9 @@ import type { AuditLogTable } from './schema/audit.js';
 import type { ConnectionsTable } from './schema/connections.js';
 import type { ConsentRequestsTable } from './schema/consent.js';
 import type {
+  DirectoryGroupKeysTable,
   DirectoryGroupsTable,
-  DirectoryMembershipsTable,
+  DirectoryLinksTable,
   DirectoryUsersTable,
   DirectoryVersionsTable,
 } from './schema/directory.js';
@@ -32,7 +33,8 @@ export interface Database {
   connections: ConnectionsTable;
   directory_users: DirectoryUsersTable;
   directory_groups: DirectoryGroupsTable;
-  directory_memberships: DirectoryMembershipsTable;
+  directory_group_keys: DirectoryGroupKeysTable;
+  directory_links: DirectoryLinksTable;
   directory_versions: DirectoryVersionsTable;
   sync_state: SyncStateTable;
   sync_pending_removals: SyncPendingRemovalsTable;

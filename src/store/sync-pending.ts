@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { PagePlan, SyncStream } from '../sync/ports.js';
 import { sqliteAnyPending } from './bulk-writes.js';
+import { connectionLinks } from './group-keys.js';
 import type { Database } from './schema.js';
 
 const CHUNK = 500;
@@ -161,11 +162,9 @@ export async function unseenObjects(db: Kysely<Database>, cid: string, stream: S
     cid,
     groups.map((r) => ({ kind: 'group', group_id: '', object_id: r.id })),
   );
-  const links = await db
-    .selectFrom('directory_memberships')
-    .select(['group_id', 'member_id'])
-    .where('connection_id', '=', cid)
-    .where('round_id', '!=', roundId)
+  const links = await connectionLinks(db, cid)
+    .select(['k.group_id', 'm.member_id'])
+    .where('m.round_id', '!=', roundId)
     .execute();
   await insertRemovals(
     db,

@@ -17,6 +17,7 @@ import { reportTo } from './applied-changes-of.js';
 import { sqliteExistingLinks, sqliteSaveCheckpoint, sqliteStoredRounds } from './bulk-writes.js';
 import { createDirectoryRepository } from './directory-repository.js';
 import { bumpDirectoryVersion, inTransaction, writeDirectoryChanges } from './directory-writes.js';
+import { findGroupKeys } from './group-keys.js';
 import type { Database } from './schema.js';
 import { type PendingProbe, recordPendingRemovals, SOFT_DELETE, unseenObjects } from './sync-pending.js';
 
@@ -77,33 +78,36 @@ async function storedRounds(
   return found;
 }
 
-/** Which of the page's links are already stored (replays, re-syncs): one primary-key probe per group. */
+/**
+ * Which of the page's links are already stored (replays, re-syncs): one key lookup and one primary-key probe per
+ * group first. A group with no key, or no stored links yet (every group of a first sync), needs no probe per member.
+ */
 async function existingLinks(db: Kysely<Database>, cid: string, plan: PagePlan): Promise<Set<string>> {
-  const found = new Set<string>();
-  const byGroup = new Map<string, string[]>();
+  const members = new Map<string, string[]>();
   for (const l of plan.addMemberships) {
-    const members = byGroup.get(l.groupId);
-    if (members) members.push(l.memberId);
-    else byGroup.set(l.groupId, [l.memberId]);
+    const list = members.get(l.groupId);
+    if (list) list.push(l.memberId);
+    else members.set(l.groupId, [l.memberId]);
   }
-  const fast = sqliteExistingLinks(db, cid, byGroup);
+  const keys = await findGroupKeys(db, cid, members.keys());
+  const byGroup = new Map<string, { key: number; memberIds: string[] }>();
+  for (const [groupId, key] of keys) byGroup.set(groupId, { key, memberIds: members.get(groupId) ?? [] });
+  const fast = sqliteExistingLinks(db, byGroup);
   if (fast) return fast;
-  for (const [groupId, memberIds] of byGroup) {
-    // A group with no stored links yet (every group of a first sync) needs no probe of its members.
+  const found = new Set<string>();
+  for (const [groupId, { key, memberIds }] of byGroup) {
     const any = await db
-      .selectFrom('directory_memberships')
+      .selectFrom('directory_links')
       .select('member_id')
-      .where('connection_id', '=', cid)
-      .where('group_id', '=', groupId)
+      .where('group_key', '=', key)
       .limit(1)
       .executeTakeFirst();
     if (!any) continue;
     for (const part of chunks(memberIds)) {
       const rows = await db
-        .selectFrom('directory_memberships')
+        .selectFrom('directory_links')
         .select('member_id')
-        .where('connection_id', '=', cid)
-        .where('group_id', '=', groupId)
+        .where('group_key', '=', key)
         .where('member_id', 'in', part)
         .execute();
       for (const row of rows) found.add(`${groupId}/${row.member_id}`);

@@ -8,18 +8,44 @@ import { type GatehouseFixture, startGatehouseFixture } from '../support/gatehou
 const TABLES = [
   'directory_users',
   'directory_groups',
-  'directory_memberships',
+  'directory_group_keys',
   'directory_versions',
   'sync_state',
   'sync_pending_removals',
   'sync_runs',
 ] as const;
 
-type Counts = Record<(typeof TABLES)[number], number>;
+type Counts = Record<(typeof TABLES)[number] | 'directory_links' | 'orphan_links', number>;
 
-/** Rows each per-connection table holds for `connectionId`. */
+/**
+ * Rows each per-connection table holds for `connectionId`. Links carry a group key, not the connection: they are
+ * counted through the connection's keys, and links whose key is gone anywhere (left behind) as `orphan_links`.
+ */
 async function rowsFor(gatehouse: Gatehouse, connectionId: string): Promise<Counts> {
   const counts = Object.fromEntries(TABLES.map((t) => [t, -1])) as Counts;
+  const db = gatehouse.store.db;
+  const links = await db
+    .selectFrom('directory_links')
+    .innerJoin('directory_group_keys', 'directory_group_keys.key', 'directory_links.group_key')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('directory_group_keys.connection_id', '=', connectionId)
+    .executeTakeFirstOrThrow();
+  counts.directory_links = Number(links.n);
+  const orphans = await db
+    .selectFrom('directory_links')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('directory_group_keys')
+            .select('key')
+            .whereRef('directory_group_keys.key', '=', 'directory_links.group_key'),
+        ),
+      ),
+    )
+    .executeTakeFirstOrThrow();
+  counts.orphan_links = Number(orphans.n);
   for (const table of TABLES) {
     const row = await gatehouse.store.db
       .selectFrom(table)
@@ -31,7 +57,7 @@ async function rowsFor(gatehouse: Gatehouse, connectionId: string): Promise<Coun
   return counts;
 }
 
-const NONE = Object.fromEntries(TABLES.map((t) => [t, 0]));
+const NONE = Object.fromEntries([...TABLES, 'directory_links', 'orphan_links'].map((t) => [t, 0]));
 
 describe('removing a connection removes its directory and sync state', () => {
   let fx: GatehouseFixture;
@@ -63,7 +89,10 @@ describe('removing a connection removes its directory and sync state', () => {
     const answer = await gatehouse.directory.checkMembership(old.id, upn, 'Removal Group');
     assert.equal(answer.member, true);
     const stored = await rowsFor(gatehouse, old.id);
-    assert.ok(stored.directory_users > 0 && stored.sync_runs === 1 && stored.sync_state === 1, JSON.stringify(stored));
+    assert.ok(
+      stored.directory_users > 0 && stored.directory_links > 0 && stored.sync_runs === 1 && stored.sync_state === 1,
+      JSON.stringify(stored),
+    );
 
     await gatehouse.connections.remove(fx.connectionName);
 

@@ -5,6 +5,7 @@ import { directoryMigration } from './0010-directory.js';
 import { syncMigration } from './0011-sync.js';
 import { directoryMemberIndexMigration } from './0012-directory-member-index.js';
 import { directoryMembershipsWithoutRowidMigration } from './0013-directory-memberships-without-rowid.js';
+import { directoryLinksByGroupKeyMigration } from './0014-directory-links-by-group-key.js';
 import { auditLogMigration } from './0020-audit-log.js';
 import { accountsMigration } from './0030-accounts.js';
 import { loginThrottleMigration } from './0031-login-throttle.js';
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   syncMigration,
   directoryMemberIndexMigration,
   directoryMembershipsWithoutRowidMigration,
+  directoryLinksByGroupKeyMigration,
   auditLogMigration,
   accountsMigration,
   loginThrottleMigration,

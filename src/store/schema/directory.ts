@@ -36,10 +36,23 @@ export interface DirectoryGroupsTable {
   round_id: number;
 }
 
-/** Direct memberships. A member may be a user that is not stored (excluded as disabled or out of scope). */
-export interface DirectoryMembershipsTable {
+/**
+ * A small integer key per (connection, group), so a membership row is (integer, member id) instead of three
+ * 36-character ids (migration 0014, issue 13). Created on demand when a link of the group is first written: a
+ * `members@delta` slice may name a group this store does not hold (yet), so the key cannot live on `directory_groups`.
+ */
+export interface DirectoryGroupKeysTable {
+  key: Generated<number>;
   connection_id: string;
   group_id: string;
+}
+
+/**
+ * Direct memberships, keyed by (group key, member id). A member may be a user that is not stored (excluded as
+ * disabled or out of scope). The connection is the group key's.
+ */
+export interface DirectoryLinksTable {
+  group_key: number;
   member_id: string;
   /** 'user' | 'group'. */
   member_type: string;
