@@ -11,7 +11,7 @@ import { currentChangeScope } from '../directory/change-scope.js';
 import type { DirectoryChanges, DirectoryUser, MemberType } from '../directory/directory-model.js';
 import type { AppliedChangeHook, ChangeContext } from './applied-change-hook.js';
 import { groupOfRow, userOfRow } from './directory-rows.js';
-import { connectionLinks } from './group-keys.js';
+import { connectionLinks, findGroupKeys } from './group-keys.js';
 import type { DirectoryUsersTable } from './schema/directory.js';
 import type { Database } from './schema.js';
 
@@ -104,22 +104,34 @@ async function linksOfPairs(
 ): Promise<LinkRow[]> {
   const out: LinkRow[] = [];
   const unique = lastByKey(pairs, (p) => `${p.groupId}/${p.memberId}`);
-  for (let i = 0; i < unique.length; i += PAIR_CHUNK) {
-    const part = unique.slice(i, i + PAIR_CHUNK);
-    const rows = await connectionLinks(db, cid)
+  // A group without a key has no stored link. The keys first, then one primary-key seek per pair: a row-value IN
+  // across the join to the keys made SQLite probe every group of the list with every member of it.
+  const keys = await findGroupKeys(
+    db,
+    cid,
+    unique.map((p) => p.groupId),
+  );
+  const groupOfKey = new Map([...keys].map(([groupId, key]) => [key, groupId]));
+  const keyed = unique.filter((p) => keys.has(p.groupId));
+  for (let i = 0; i < keyed.length; i += PAIR_CHUNK) {
+    const part = keyed.slice(i, i + PAIR_CHUNK);
+    const rows = await db
+      .selectFrom('directory_links as m')
       .leftJoin('directory_users as u', (join) =>
-        join.onRef('u.connection_id', '=', 'k.connection_id').onRef('u.id', '=', 'm.member_id'),
+        join.on('u.connection_id', '=', cid).onRef('u.id', '=', 'm.member_id'),
       )
-      .select(['k.group_id', 'm.member_id', 'm.member_type', 'u.soft_deleted'])
+      .select(['m.group_key', 'm.member_id', 'm.member_type', 'u.soft_deleted'])
       .where((eb) =>
         eb(
-          eb.refTuple('k.group_id', 'm.member_id'),
+          eb.refTuple('m.group_key', 'm.member_id'),
           'in',
-          part.map((p) => eb.tuple(p.groupId, p.memberId)),
+          part.map((p) => eb.tuple(keys.get(p.groupId) as number, p.memberId)),
         ),
       )
       .execute();
-    for (const { soft_deleted, ...row } of rows) out.push({ ...row, hidden: Number(soft_deleted) === 1 });
+    for (const { soft_deleted, group_key, ...row } of rows) {
+      out.push({ ...row, group_id: groupOfKey.get(Number(group_key)) as string, hidden: Number(soft_deleted) === 1 });
+    }
   }
   return out;
 }

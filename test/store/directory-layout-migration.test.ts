@@ -6,7 +6,6 @@ import type { DirectoryStore } from '../../src/directory/ports.js';
 import { createDirectoryRepository } from '../../src/store/directory-repository.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { migrateToLatest, pendingMigrations } from '../../src/store/migrator.js';
-import type { OpenedDatabase } from '../../src/store/open-database.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/test-database.js';
 
 /** The migrations of issue 13 (the store's write-path layout); everything before them is "today's layout". */
