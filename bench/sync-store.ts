@@ -1,7 +1,7 @@
 // Store-only write benchmark (issue 13): `npm run bench -- sync-store [--users 100000] [--groups 5000]
 //   [--links-per-user 8] [--engine sqlite|postgres] [--batch PAGES-PER-TRANSACTION]`
 // Writes a synthetic first sync (user pages of 999, group pages of 500 links, as gatehouse's sync does) straight
-// through the sync repository's applyPage (one transaction per page with its checkpoint), then reconcile and commit,
+// through the sync repository's applyPages (one transaction per --batch pages, with the last one's checkpoint), then reconcile and commit,
 // without Graph or the emulator: the CPU the store costs per 1,000 objects, which a shared machine's load disturbs
 // far less than wall time. Prints one JSON line; writes nothing to BENCHMARKS.md.
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -116,7 +116,8 @@ for (let i = 0; i < links.length; i += 500) {
 await flush('groups', groupsRound, true);
 if (g < groupCount) {
   const round = { mode: 'full' as const, roundId: groupsRound, complete: true };
-  await store.applyPage(cid, 'groups', groupsRound, { ...empty, upsertGroups: groups.slice(g) }, round);
+  const last = [{ plan: { ...empty, upsertGroups: groups.slice(g) }, round }];
+  await store.applyPages(cid, 'groups', groupsRound, async () => last.shift());
 }
 const cpuWrites = process.cpuUsage(cpu0);
 await store.reconcile(cid, 'users', usersRound);

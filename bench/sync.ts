@@ -106,7 +106,7 @@ const NOTES = `Notes.
   on a machine shared with other work (see the load above) the wall times move 2-10x between runs, and even the
   floor's own CPU per object moved 2x between two runs of this session; gatehouse's CPU per object is the stable figure.
 - Issue 13 (write path), CPU per 1,000 objects of a store-only first sync (\`npm run bench -- sync-store --users 20000
-  --groups 1000\`: 20,000 users, 160,000 links through applyPage, one transaction per page with its checkpoint;
+  --groups 1000\`: 20,000 users, 160,000 links through applyPages, one transaction per page with its checkpoint;
   three runs each, load average 17-25):
   | step | CPU ms / 1,000 objects | per link | per user |
   |---|---|---|---|

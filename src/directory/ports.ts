@@ -73,6 +73,8 @@ export interface DirectoryReader {
   /** Every stored user id and group id: a full round removes those it did not see. */
   listIds(connectionId: string, kind: 'user' | 'group'): Promise<string[]>;
   counts(connectionId: string): Promise<DirectoryCounts>;
+  /** Users and groups only: counting the links of a big tenant costs a scan of the largest table. */
+  countObjects(connectionId: string): Promise<Pick<DirectoryCounts, 'users' | 'groups'>>;
   /**
    * Grows with every write to this connection's directory (in any process), so a cached index knows it is stale.
    */

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { DirectoryUser, MembershipLink } from '../directory/directory-model.js';
+import type { PageOutcome, PagePlan, RoundState } from '../sync/ports.js';
 import { migrateToLatest } from './migrator.js';
 import type { Database } from './schema.js';
 import { registerSqliteHandle } from './sqlite-handles.js';
@@ -20,7 +21,13 @@ const aUser = (n: number): DirectoryUser => ({
   accountEnabled: true,
 });
 
-const page = (users: DirectoryUser[], links: MembershipLink[]) => ({
+/** A reader that hands `applyPages` one page, then the end. */
+const onePage = (write: { plan: PagePlan; round: RoundState }) => {
+  const pages = [write];
+  return async () => pages.shift();
+};
+
+const page = (users: DirectoryUser[], links: MembershipLink[]): PagePlan => ({
   upsertUsers: users,
   excludeUserIds: [],
   upsertGroups: [],
@@ -50,7 +57,8 @@ describe('SQLite bulk write path', () => {
       const users = Array.from({ length: 120 }, (_, i) => aUser(from + i));
       const links = users.map((u) => ({ groupId: `g-${from}`, memberId: u.id, memberType: 'user' as const }));
       const round = { mode: 'full' as const, roundId: 1, complete: false };
-      return store.applyPage('c', 'users', 1, page(users, links), round);
+      const [outcome] = await store.applyPages('c', 'users', 1, onePage({ plan: page(users, links), round }));
+      return outcome as PageOutcome;
     };
     assert.equal((await write(0)).usersAdded, 120);
     const afterFirst = prepares;

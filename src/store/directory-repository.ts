@@ -47,6 +47,18 @@ function toLink(row: { group_id: string; member_id: string; member_type: string 
   } satisfies MembershipLink;
 }
 
+async function countObjects(db: Kysely<Database>, cid: string) {
+  const count = async (table: 'directory_users' | 'directory_groups') => {
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('connection_id', '=', cid)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  };
+  return { users: await count('directory_users'), groups: await count('directory_groups') };
+}
+
 /** Escapes LIKE wildcards so a search for "50%" finds the text "50%". */
 function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -168,23 +180,12 @@ export function createDirectoryRepository(db: Kysely<Database>, hook?: AppliedCh
       const deleted = new Set((await softDeletedUsers(db, cid)).map((r) => r.id));
       return rows.map((r) => r.id).filter((id) => !deleted.has(id));
     },
+    countObjects: (cid) => countObjects(db, cid),
     async counts(cid) {
-      const count = async (table: 'directory_users' | 'directory_groups') => {
-        const row = await db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('connection_id', '=', cid)
-          .executeTakeFirstOrThrow();
-        return Number(row.n);
-      };
       const links = await connectionLinks(db, cid)
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow();
-      return {
-        users: await count('directory_users'),
-        groups: await count('directory_groups'),
-        memberships: Number(links.n),
-      };
+      return { ...(await countObjects(db, cid)), memberships: Number(links.n) };
     },
     async version(cid) {
       const row = await db

@@ -117,18 +117,16 @@ async function existingLinks(db: Kysely<Database>, cid: string, plan: PagePlan):
 }
 
 /**
- * Counts what the page adds and updates, then writes it (objects, pending removals and, with `round`, the
- * checkpoint: only the last page of a batch needs one, its transaction commits them all).
+ * Counts what the page adds and updates, then writes it (objects and pending removals) inside the transaction of its
+ * batch, which saves the checkpoint and bumps the directory version once, after its last page.
  */
 async function writePage(
   trx: Kysely<Database>,
   cid: string,
-  stream: SyncStream,
   roundId: number,
   plan: PagePlan,
-  round: RoundState | undefined,
+  pending: PendingProbe,
   hook?: AppliedChangeHook,
-  batch?: PendingProbe,
 ): Promise<PageOutcome> {
   const users = await storedRounds(trx, 'directory_users', cid, [
     ...plan.upsertUsers.map((u) => u.id),
@@ -167,10 +165,9 @@ async function writePage(
     },
     roundId,
     reportTo(hook, 'sync'),
-    { bumpVersion: batch === undefined },
+    { bumpVersion: false },
   );
-  await recordPendingRemovals(trx, cid, plan, batch);
-  if (round) await saveCheckpoint(trx, cid, stream, round);
+  await recordPendingRemovals(trx, cid, plan, pending);
   return outcome;
 }
 
@@ -308,8 +305,6 @@ export function createSyncRepository(db: Kysely<Database>, hook?: AppliedChangeH
         .where('connection_id', '=', cid)
         .execute();
     },
-    applyPage: (cid, stream, roundId, plan, round) =>
-      inTransaction(db, (trx) => writePage(trx, cid, stream, roundId, plan, round, hook)),
     applyPages: (cid, stream, roundId, next) =>
       inTransaction(db, async (trx) => {
         const outcomes: PageOutcome[] = [];
@@ -318,7 +313,7 @@ export function createSyncRepository(db: Kysely<Database>, hook?: AppliedChangeH
         const pending: PendingProbe = {};
         let last: RoundState | undefined;
         for (let page = await next(); page !== undefined; page = await next()) {
-          outcomes.push(await writePage(trx, cid, stream, roundId, page.plan, undefined, hook, pending));
+          outcomes.push(await writePage(trx, cid, roundId, page.plan, pending, hook));
           last = page.round;
         }
         if (last) await saveCheckpoint(trx, cid, stream, last);

@@ -187,14 +187,6 @@ export interface SyncStore {
   releaseLease(connectionId: string, owner: string): Promise<void>;
   nextRoundId(connectionId: string): Promise<number>;
   saveRound(connectionId: string, stream: SyncStream, round: RoundState | undefined): Promise<void>;
-  /** Writes one page and its checkpoint (`round`) in ONE transaction. */
-  applyPage(
-    connectionId: string,
-    stream: SyncStream,
-    roundId: number,
-    plan: PagePlan,
-    round: RoundState,
-  ): Promise<PageOutcome>;
   /**
    * Writes pages in ONE transaction, in order, as if each were applied alone and committed: pulls them with `next`
    * until it answers undefined, and saves the last one's checkpoint. One outcome per page.

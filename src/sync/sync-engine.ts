@@ -4,6 +4,7 @@ import { AppError, toAppError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/logger.js';
 import { MembershipIndex } from '../directory/membership-index.js';
 import type { DirectoryStore } from '../directory/ports.js';
+import { isLinkRejected, isResyncRequired, type ResyncReason } from './link-rejection.js';
 import { PageBatch, planPage } from './page-batch.js';
 import type {
   DirectorySource,
@@ -16,6 +17,8 @@ import type {
   SyncStream,
 } from './ports.js';
 import { ReadAhead } from './read-ahead.js';
+import { addOutcome, type Totals } from './run-totals.js';
+import { retryStore, STORE_RETRY_MS } from './store-retry.js';
 import { checkDeletionGuard } from './sync-plan.js';
 
 export interface SyncProgress {
@@ -47,68 +50,11 @@ export interface SyncEngineDeps {
 }
 
 /**
- * How long a run waits for a store that went away (a database restart) before it fails the run. Shorter than the
- * lease (45 s, renewed every 15 s), so a run never keeps writing after its lease could have lapsed and another
- * instance taken over; the next run resumes from the checkpoint instead.
- */
-export const STORE_RETRY_MS = 30_000;
-
-/**
  * Pages a round reads ahead of its writer, and so the most one transaction writes (issue 13): 16 pages are at most
  * ~16,000 users or 8,000 member links in memory. Measured (BENCHMARKS.md "Sync: group commit"): transactions of
  * ~5 pages form on their own; a 1,000,000-user sync took 232 s with 16 and 253 s with 8, peak RSS 324 / 318 MB.
  */
 export const READ_AHEAD_PAGES = 16;
-
-/** Store failures that pass by themselves: the connection was lost, the server restarts, another writer holds the lock. */
-function isStoreTransient(error: unknown): boolean {
-  const code = toAppError(error).code;
-  return code === 'STORE_UNAVAILABLE' || code === 'STORE_BUSY';
-}
-
-interface Totals {
-  users: { added: number; updated: number; removed: number };
-  groups: { added: number; updated: number; removed: number };
-  memberships: { added: number; removed: number };
-  pages: number;
-}
-
-function addOutcome(totals: Totals, o: PageOutcome): void {
-  totals.users.added += o.usersAdded;
-  totals.users.updated += o.usersUpdated;
-  totals.users.removed += o.usersExcluded;
-  totals.groups.added += o.groupsAdded;
-  totals.groups.updated += o.groupsUpdated;
-  totals.memberships.added += o.membershipsAdded;
-  totals.pages++;
-}
-
-function isResyncRequired(error: unknown): boolean {
-  return error instanceof AppError && error.code === 'GRAPH_DELTA_RESYNC_REQUIRED';
-}
-
-/** 4xx answers that are about the request's identity or rate, not about the link: a full round would not help. */
-const NOT_A_LINK_PROBLEM = new Set([401, 403, 407, 408, 429]);
-
-/**
- * Graph refused a link we had saved (a delta link or a skip-token checkpoint): 410 Gone, `syncStateNotFound`, or any
- * other 4xx answer (an unknown, expired or damaged token is a 400 `Request_BadRequest`, or a 404). Decided by the
- * Graph error code and HTTP status in the error's details, never by Graph's text.
- */
-export function isLinkRejected(error: unknown): boolean {
-  if (isResyncRequired(error)) return true;
-  if (!(error instanceof AppError) || !error.code.startsWith('GRAPH_')) return false;
-  const status = error.details.status;
-  return typeof status === 'number' && status >= 400 && status < 500 && !NOT_A_LINK_PROBLEM.has(status);
-}
-
-/** Why a stream dropped its saved link and started a full round (shown in the run report). */
-export interface ResyncReason {
-  stream: SyncStream;
-  code: string;
-  status?: number;
-  graphCode?: string;
-}
 
 /**
  * One sync run of one connection over an already-held lease: users and groups rounds run concurrently, each page is
@@ -144,27 +90,14 @@ export class SyncExecution {
 
   private readonly storeRetryMs: number;
 
-  /**
-   * A store write that failed because the store went away (a lost PostgreSQL connection, a restart, a SQLite lock
-   * held too long) is repeated with backoff until the store answers again, for up to storeRetryMs: its transaction
-   * was rolled back, so repeating it from the last checkpoint is safe. Anything else fails at once.
-   */
-  private async withStore<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + this.storeRetryMs;
-    let wait = 250;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn();
-      } catch (error) {
-        if (!isStoreTransient(error) || Date.now() + wait > deadline || this.signal?.aborted) throw error;
-        this.logger.warn(
-          { connection: this.connection.name, what, attempt, code: toAppError(error).code, waitMs: wait },
-          'the store did not answer; repeating the write from the last checkpoint',
-        );
-        await new Promise((resolve) => setTimeout(resolve, wait));
-        wait = Math.min(wait * 2, 5000);
-      }
-    }
+  /** A store write, repeated while the store is away (see retryStore). */
+  private withStore<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return retryStore(what, fn, {
+      retryMs: this.storeRetryMs,
+      logger: this.logger,
+      connection: this.connection.name,
+      ...(this.signal ? { signal: this.signal } : {}),
+    });
   }
 
   async run(): Promise<Omit<SyncReport, 'durationMs' | 'requests' | 'retries' | 'throttled' | 'resourceUnits'>> {
@@ -172,7 +105,8 @@ export class SyncExecution {
     const state = await this.withStore('getState', () => this.store.getState(cid));
     const fingerprint = `${this.source.selectionFingerprint};disabled=${state.policy.disabledUsers}`;
     if (this.options.full) await this.withStore('clearPendingRemovals', () => this.store.clearPendingRemovals(cid));
-    const counts = await this.withStore('counts', () => this.directory.counts(cid));
+    // Users and groups only (the deletion guard's base): counting links would read the largest table every run.
+    const counts = await this.withStore('countObjects', () => this.directory.countObjects(cid));
     const errors: SyncReport['errors'] = [];
     try {
       // allSettled: a failing stream must not leave the other one writing after the run has ended.
@@ -354,7 +288,7 @@ export class SyncExecution {
       for (let first = await ahead.next(); first !== undefined; first = await ahead.next()) {
         const plan = (after: RoundState, page: SourcePage<unknown>) => planPage(stream, after, page, state.policy);
         const batch = new PageBatch(plan(round, first), ahead, plan, READ_AHEAD_PAGES);
-        const outcomes = await this.withStore('applyPage', () =>
+        const outcomes = await this.withStore('applyPages', () =>
           this.store.applyPages(this.connection.id, stream, round.roundId, batch.reader()),
         );
         for (const outcome of outcomes) addOutcome(this.totals, outcome);
