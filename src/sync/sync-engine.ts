@@ -8,7 +8,6 @@ import { isLinkRejected, isResyncRequired, type ResyncReason } from './link-reje
 import { PageBatch, planPage } from './page-batch.js';
 import type {
   DirectorySource,
-  PageOutcome,
   RoundState,
   SourcePage,
   SyncReport,
