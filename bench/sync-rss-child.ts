@@ -1,8 +1,12 @@
 // Child of bench/sync-rss.ts: starts the emulator (its own process), syncs into a fresh gatehouse, samples this
-// process's RSS every 50 ms and prints {"peakRssMb","ms","cpuMs"}. Arguments: users groups [exact|realistic].
+// process's RSS every 50 ms and prints {"peakRssMb","ms","cpuMs"}. Arguments: users groups [exact|realistic]
+// [sqlite|postgres]; postgres stores into a fresh schema of GATEHOUSE_TEST_DATABASE_URL, dropped at the end.
+import pg from 'pg';
 import { openBenchGatehouse, startEmulatorProcess } from './sync-support.js';
 
-const [users = '1000000', groups = '50000', profile = 'exact'] = process.argv.slice(2);
+const [users = '1000000', groups = '50000', profile = 'exact', engine = 'sqlite'] = process.argv.slice(2);
+const postgresUrl = engine === 'postgres' ? process.env.GATEHOUSE_TEST_DATABASE_URL : undefined;
+if (engine === 'postgres' && !postgresUrl) throw new Error('set GATEHOUSE_TEST_DATABASE_URL for postgres');
 // The profile is named: the emulator's own default (realistic) would add random 429s' waits to the figure.
 const emulator = await startEmulatorProcess([
   '--users',
@@ -19,7 +23,7 @@ const sampler = setInterval(() => {
   peak = Math.max(peak, process.memoryUsage().rss);
 }, 50);
 try {
-  const { gatehouse } = await openBenchGatehouse(emulator.summary);
+  const { gatehouse, schema } = await openBenchGatehouse(emulator.summary, postgresUrl);
   const cpu = process.cpuUsage();
   const report = await gatehouse.sync.run('bench');
   const used = process.cpuUsage(cpu);
@@ -31,9 +35,17 @@ try {
       ms: report.durationMs,
       cpuMs: Math.round((used.user + used.system) / 1000),
       status: report.status,
+      engine,
     })}\n`,
   );
   await gatehouse.close();
+  if (postgresUrl && schema) {
+    const client = new pg.Client({ connectionString: postgresUrl });
+    await client.connect();
+    // The store's schema and its job queue's (src/jobs).
+    await client.query(`drop schema if exists ${schema}, ${schema}_jobs cascade`);
+    await client.end();
+  }
 } finally {
   clearInterval(sampler);
   await emulator.stop();

@@ -62,22 +62,17 @@ export async function fetchToken(s: EmulatorSummary): Promise<string> {
 export async function openBenchGatehouse(
   s: EmulatorSummary,
   postgresUrl?: string,
-): Promise<{ gatehouse: Gatehouse; dataDir: string }> {
+): Promise<{ gatehouse: Gatehouse; dataDir: string; schema?: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+  const schema = postgresUrl ? `gh_bench_${randomBytes(4).toString('hex')}` : undefined;
   const gatehouse = await openGatehouse({
     dataDir,
     masterKey: randomBytes(32).toString('base64'),
-    ...(postgresUrl
-      ? {
-          databaseUrl: postgresUrl,
-          databaseSchema: `gh_bench_${randomBytes(4).toString('hex')}`,
-          migrations: 'auto' as const,
-        }
-      : {}),
+    ...(postgresUrl && schema ? { databaseUrl: postgresUrl, databaseSchema: schema, migrations: 'auto' as const } : {}),
   });
   const parameters = Object.entries(s.connection).map(([key, value]) => ({ key, value }));
   await gatehouse.connections.create({ name: 'bench', type: 'EntraID', parameters });
-  return { gatehouse, dataDir };
+  return { gatehouse, dataDir, ...(schema ? { schema } : {}) };
 }
 
 /** Replaces (or appends) the `## title` section of BENCHMARKS.md, leaving the other areas' sections alone. */
