@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type {
   AppliedChanges,
   AppliedGroupChange,
@@ -11,7 +11,7 @@ import { currentChangeScope } from '../directory/change-scope.js';
 import type { DirectoryChanges, DirectoryUser, MemberType } from '../directory/directory-model.js';
 import type { AppliedChangeHook, ChangeContext } from './applied-change-hook.js';
 import { groupOfRow, userOfRow } from './directory-rows.js';
-import { connectionLinks, findGroupKeys } from './group-keys.js';
+import { connectionLinks, findGroupKeys, memberColumnForList } from './group-keys.js';
 import type { DirectoryUsersTable } from './schema/directory.js';
 import type { Database } from './schema.js';
 
@@ -84,7 +84,7 @@ async function linksWhere(
         join.onRef('u.connection_id', '=', 'k.connection_id').onRef('u.id', '=', 'm.member_id'),
       )
       .select(['k.group_id', 'm.member_id', 'm.member_type', 'u.soft_deleted'])
-      .where(column === 'group_id' ? 'k.group_id' : 'm.member_id', 'in', part)
+      .where(column === 'group_id' ? sql.ref('k.group_id') : memberColumnForList(db, 'm.member_id'), 'in', part)
       .execute();
     // No spread: a big group's links would overflow the call stack.
     for (const { soft_deleted, ...row } of rows) out.push({ ...row, hidden: Number(soft_deleted) === 1 });

@@ -3,7 +3,7 @@ import type { DirectoryChanges, DirectoryGroup, DirectoryUser, MembershipLink } 
 import type { AppliedChangeHook, ChangeContext } from './applied-change-hook.js';
 import { appliedChangesOf } from './applied-changes-of.js';
 import { bulkAddMemberships, bulkUpsertGroups, bulkUpsertUsers, sqliteBumpVersion } from './bulk-writes.js';
-import { findGroupKeys, groupKeysOfConnection } from './group-keys.js';
+import { findGroupKeys, groupKeysOfConnection, memberColumnForList } from './group-keys.js';
 import type { Database } from './schema.js';
 
 /** Rows per statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
@@ -75,12 +75,12 @@ async function removeMemberships(
   }
 }
 
-/** Removes the connection's links whose member is one of `memberIds` (one seek per group of the connection). */
+/** Removes the connection's links whose member is one of `memberIds` (a walk of the connection's links). */
 async function removeLinksOfMembers(db: Kysely<Database>, cid: string, memberIds: readonly string[]) {
   await db
     .deleteFrom('directory_links')
     .where('group_key', 'in', groupKeysOfConnection(db, cid))
-    .where('member_id', 'in', memberIds)
+    .where(memberColumnForList(db, 'member_id'), 'in', memberIds)
     .execute();
 }
 

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from './schema.js';
 import { sqliteHandleOf } from './sqlite-handles.js';
 
@@ -90,6 +90,16 @@ export async function ensureGroupKeys(
 /** The connection's group keys, as a subquery (`where group_key in (…)`). */
 export function groupKeysOfConnection(db: Kysely<Database>, cid: string) {
   return db.selectFrom('directory_group_keys').select('key').where('connection_id', '=', cid);
+}
+
+/**
+ * The member column for a filter on many members (`… in (list)`) that walks the connection's links group by group.
+ * The member is the primary key's second column, so SQLite otherwise seeks every (group, listed member) pair:
+ * measured (issue 13) 5.6 s for 500 members of a 50,000-group tenant, against 0.34 s for the walk. The unary plus
+ * (SQLite only: PostgreSQL's planner weighs its statistics itself) keeps the column out of SQLite's index choice.
+ */
+export function memberColumnForList(db: Kysely<Database>, column: 'member_id' | 'm.member_id'): RawBuilder<string> {
+  return sqliteHandleOf(db) ? sql<string>`+${sql.ref(column)}` : sql<string>`${sql.ref(column)}`;
 }
 
 /** The connection's links joined to their groups' ids: `m` is the link, `k` its group key (`k.group_id`). */
