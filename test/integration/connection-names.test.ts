@@ -118,24 +118,29 @@ describe('connection ids and names (issue 12 findings 3 and 11)', () => {
   });
 
   it('the migration re-keys old rows with NFKC, keeps a colliding one, and check-names reports both', async () => {
-    await fx.gatehouse.connections.create({ name: 'Kiwi', type: 'EntraID', parameters: params() });
+    const kiwi = await fx.gatehouse.connections.create({ name: 'Kiwi', type: 'EntraID', parameters: params() });
     // Written by an older gatehouse: fullwidth name, NFC key (distinct from "kiwi"), and a second one alone.
-    await plantRow('00000000-0000-4000-8000-0000000000a1', 'Ｋｉｗｉ');
-    await plantRow('00000000-0000-4000-8000-0000000000a2', 'Ｐｅａｒ');
+    const colliding = '00000000-0000-4000-8000-0000000000a1';
+    const alone = '00000000-0000-4000-8000-0000000000a2';
+    await plantRow(colliding, 'Ｋｉｗｉ');
+    await plantRow(alone, 'Ｐｅａｒ');
     await connectionNameKeysNfkcMigration.up(fx.gatehouse.store.db, fx.gatehouse.store.engine);
     const keys = await fx.gatehouse.store.db.selectFrom('connections').select(['id', 'name_key']).execute();
     const keyOf = (id: string) => keys.find((k) => k.id === id)?.name_key;
-    assert.equal(keyOf('00000000-0000-4000-8000-0000000000a2'), nameKey('pear'), 're-keyed');
-    assert.equal(keyOf('00000000-0000-4000-8000-0000000000a1'), legacyNameKey('Ｋｉｗｉ'), 'not renamed, not re-keyed');
+    assert.equal(keyOf(alone), nameKey('pear'), 're-keyed');
+    assert.equal(keyOf(colliding), legacyNameKey('Ｋｉｗｉ'), 'not renamed, not re-keyed');
     assert.equal((await fx.gatehouse.connections.get('Ｋｉｗｉ')).name, 'Kiwi', 'NFKC names find the canonical row');
     const findings = await fx.gatehouse.connections.checkNames();
-    const problems = findings
-      .filter((f) => f.id.endsWith('a1'))
-      .map((f) => f.problem)
-      .sort();
-    assert.deepEqual(problems, ['CONNECTION_NAME_TAKEN', 'NOT_CANONICAL']);
+    // Exact ids: a suffix match also caught Kiwi's random id one run in 256 (its own CONNECTION_NAME_TAKEN finding).
+    const problemsOf = (id: string) =>
+      findings
+        .filter((f) => f.id === id)
+        .map((f) => f.problem)
+        .sort();
+    assert.deepEqual(problemsOf(colliding), ['CONNECTION_NAME_TAKEN', 'NOT_CANONICAL'], JSON.stringify(findings));
+    assert.deepEqual(problemsOf(kiwi.connection.id), ['CONNECTION_NAME_TAKEN'], 'both sides of a collision');
     const cli = await fx.runCli(['connections', 'check-names', '--json']);
-    assert.equal(cli.exitCode, 1);
-    assert.ok(cli.json<{ id: string }[]>().some((f) => f.id.endsWith('a2')));
+    assert.equal(cli.exitCode, 1, cli.stdout + cli.stderr);
+    assert.ok(cli.json<{ id: string }[]>().some((f) => f.id === alone));
   });
 });
