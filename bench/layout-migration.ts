@@ -8,10 +8,10 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { MIGRATIONS } from '../src/store/migrations/index.js';
 import { migrateToLatest } from '../src/store/migrator.js';
 import { openDatabase } from '../src/store/open-database.js';
+import { dropBenchSchema } from './sync-support.js';
 
 const { values } = parseArgs({
   options: {
@@ -86,9 +86,4 @@ process.stdout.write(
 );
 await opened.close();
 rmSync(dataDir, { recursive: true, force: true });
-if (url) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(`drop schema if exists ${schema} cascade`);
-  await client.end();
-}
+if (url) await dropBenchSchema(url, schema);

@@ -8,12 +8,11 @@ import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { type Gatehouse, openGatehouse } from '../src/main.js';
 import type { Engine } from '../src/store/engine.js';
 import type { SyncReport } from '../src/sync/ports.js';
 import { mutateOnePercent } from './sync-mutate.js';
-import { type EmulatorSummary, startEmulatorProcess, writeBenchmarkSection } from './sync-support.js';
+import { dropBenchSchema, type EmulatorSummary, startEmulatorProcess, writeBenchmarkSection } from './sync-support.js';
 
 const { values } = parseArgs({
   options: {
@@ -59,13 +58,6 @@ async function indexLoadMs(gatehouse: Gatehouse): Promise<number> {
   return performance.now() - started;
 }
 
-async function dropSchema(): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  await client.query(`drop schema if exists ${schema} cascade`);
-  await client.end();
-}
-
 const engines: Engine[] = databaseUrl ? ['sqlite', 'postgres'] : ['sqlite'];
 if (!databaseUrl) log('PostgreSQL SKIPPED: set GATEHOUSE_BENCH_DATABASE_URL or GATEHOUSE_TEST_DATABASE_URL');
 const emulator = await startEmulatorProcess([
@@ -98,7 +90,7 @@ try {
 } finally {
   await Promise.all([...opened.values()].map((g) => g.close()));
   await emulator.stop();
-  if (databaseUrl) await dropSchema();
+  if (databaseUrl) await dropBenchSchema(databaseUrl, schema);
 }
 
 const objects = (r?: SyncReport) => (r ? r.users.added + r.groups.added : 0);

@@ -1,8 +1,7 @@
 // Child of bench/sync-rss.ts: starts the emulator (its own process), syncs into a fresh gatehouse, samples this
 // process's RSS every 50 ms and prints {"peakRssMb","ms","cpuMs"}. Arguments: users groups [exact|realistic]
 // [sqlite|postgres]; postgres stores into a fresh schema of GATEHOUSE_TEST_DATABASE_URL, dropped at the end.
-import pg from 'pg';
-import { openBenchGatehouse, startEmulatorProcess } from './sync-support.js';
+import { dropBenchSchema, openBenchGatehouse, startEmulatorProcess } from './sync-support.js';
 
 const [users = '1000000', groups = '50000', profile = 'exact', engine = 'sqlite'] = process.argv.slice(2);
 const postgresUrl = engine === 'postgres' ? process.env.GATEHOUSE_TEST_DATABASE_URL : undefined;
@@ -39,13 +38,7 @@ try {
     })}\n`,
   );
   await gatehouse.close();
-  if (postgresUrl && schema) {
-    const client = new pg.Client({ connectionString: postgresUrl });
-    await client.connect();
-    // The store's schema and its job queue's (src/jobs).
-    await client.query(`drop schema if exists ${schema}, ${schema}_jobs cascade`);
-    await client.end();
-  }
+  if (postgresUrl && schema) await dropBenchSchema(postgresUrl, schema);
 } finally {
   clearInterval(sampler);
   await emulator.stop();

@@ -9,12 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import type { DirectoryGroup, DirectoryUser, MembershipLink } from '../src/directory/directory-model.js';
 import { openDatabase } from '../src/store/open-database.js';
 import { createSyncRepository } from '../src/store/sync-repository.js';
 import type { PagePlan, RoundState } from '../src/sync/ports.js';
-import { seededRandom } from './sync-support.js';
+import { dropBenchSchema, seededRandom } from './sync-support.js';
 
 const { values } = parseArgs({
   options: {
@@ -149,9 +148,4 @@ process.stdout.write(
 );
 await opened.close();
 rmSync(dataDir, { recursive: true, force: true });
-if (url) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(`drop schema if exists ${schema} cascade`);
-  await client.end();
-}
+if (url) await dropBenchSchema(url, schema);

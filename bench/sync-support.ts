@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import pg from 'pg';
 import { type Gatehouse, openGatehouse } from '../src/main.js';
 
 export interface EmulatorSummary {
@@ -73,6 +74,17 @@ export async function openBenchGatehouse(
   const parameters = Object.entries(s.connection).map(([key, value]) => ({ key, value }));
   await gatehouse.connections.create({ name: 'bench', type: 'EntraID', parameters });
   return { gatehouse, dataDir, ...(schema ? { schema } : {}) };
+}
+
+/** Drops a bench's PostgreSQL schema and its job queue's (`<schema>_jobs`, src/jobs), so no bench leaves either behind. */
+export async function dropBenchSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists ${schema}, ${schema}_jobs cascade`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Replaces (or appends) the `## title` section of BENCHMARKS.md, leaving the other areas' sections alone. */

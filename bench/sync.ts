@@ -14,6 +14,7 @@ import { measureChecks } from './sync-checks.js';
 import { mutateOnePercent } from './sync-mutate.js';
 import { runRssChild } from './sync-rss.js';
 import {
+  dropBenchSchema,
   type EmulatorSummary,
   openBenchGatehouse,
   startEmulatorProcess,
@@ -65,13 +66,13 @@ interface Scenario {
 
 async function fullSync(
   summary: EmulatorSummary,
-): Promise<{ gatehouse: Gatehouse; report: SyncReport; cpuMs: number }> {
-  const { gatehouse } = await openBenchGatehouse(summary, postgresUrl);
+): Promise<{ gatehouse: Gatehouse; report: SyncReport; cpuMs: number; schema?: string }> {
+  const { gatehouse, schema } = await openBenchGatehouse(summary, postgresUrl);
   const cpu = process.cpuUsage();
   const report = await gatehouse.sync.run('bench');
   const used = process.cpuUsage(cpu);
   if (report.status !== 'succeeded') throw new Error(`sync ${report.status}: ${JSON.stringify(report.errors)}`);
-  return { gatehouse, report, cpuMs: (used.user + used.system) / 1000 };
+  return { gatehouse, report, cpuMs: (used.user + used.system) / 1000, ...(schema ? { schema } : {}) };
 }
 
 async function scenario(
@@ -84,7 +85,7 @@ async function scenario(
     log(`emulator up in ${s(emulator.summary.startupMs)} (${emulator.summary.rssMb} MB); fetch-only floor…`);
     const floor = await fetchOnlyFloor(emulator.summary, GROUP_SELECT);
     log(`floor ${s(floor.ms)}, ${floor.requests} requests; gatehouse full sync…`);
-    const { gatehouse, report, cpuMs } = await fullSync(emulator.summary);
+    const { gatehouse, report, cpuMs, schema } = await fullSync(emulator.summary);
     log(`full ${s(report.durationMs)}, ${report.requests} requests, ${Math.round(cpuMs)} ms CPU`);
     let naive: WalkResult | undefined;
     if (withNaive) {
@@ -93,6 +94,7 @@ async function scenario(
     }
     await keep?.(gatehouse, emulator.summary);
     await gatehouse.close();
+    if (postgresUrl && schema) await dropBenchSchema(postgresUrl, schema);
     return { floor, full: report, fullCpuMs: cpuMs, ...(naive ? { naive } : {}) } as Scenario;
   } finally {
     await emulator.stop();

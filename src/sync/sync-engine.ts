@@ -6,15 +6,7 @@ import { MembershipIndex } from '../directory/membership-index.js';
 import type { DirectoryStore } from '../directory/ports.js';
 import { isLinkRejected, isResyncRequired, type ResyncReason } from './link-rejection.js';
 import { PageBatch, planPage } from './page-batch.js';
-import type {
-  DirectorySource,
-  RoundState,
-  SourcePage,
-  SyncReport,
-  SyncState,
-  SyncStore,
-  SyncStream,
-} from './ports.js';
+import type { DirectorySource, RoundState, SourcePage, SyncReport, SyncState, SyncStore, SyncStream } from './ports.js';
 import { ReadAhead } from './read-ahead.js';
 import { addOutcome, type Totals } from './run-totals.js';
 import { retryStore, STORE_RETRY_MS } from './store-retry.js';
