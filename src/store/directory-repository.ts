@@ -6,6 +6,7 @@ import { reportTo } from './applied-changes-of.js';
 import { groupOfRow, userOfRow } from './directory-rows.js';
 import { inTransaction, writeDirectoryChanges } from './directory-writes.js';
 import { connectionLinks, deleteConnectionLinks } from './group-keys.js';
+import { loadMembershipGraph } from './membership-graph.js';
 import type { DirectoryGroupKeysTable, DirectoryLinksTable, DirectoryUsersTable } from './schema/directory.js';
 import type { Database } from './schema.js';
 
@@ -161,18 +162,7 @@ export function createDirectoryRepository(db: Kysely<Database>, hook?: AppliedCh
         .execute();
       return rows.map(toLink);
     },
-    async loadMembershipGraph(cid) {
-      const groups = await db
-        .selectFrom('directory_groups')
-        .select(['id', 'display_name'])
-        .where('connection_id', '=', cid)
-        .execute();
-      const links = await connectionLinks(db, cid).select(['k.group_id', 'm.member_id', 'm.member_type']).execute();
-      // Soft-deleted users keep their links, hidden until a restore (usually few: one probe, filtered here).
-      const deleted = new Set((await softDeletedUsers(db, cid)).map((r) => r.id));
-      const visible = deleted.size === 0 ? links : links.filter((l) => !deleted.has(l.member_id));
-      return { groups: groups.map((g) => ({ id: g.id, displayName: g.display_name })), links: visible.map(toLink) };
-    },
+    loadMembershipGraph: (cid) => loadMembershipGraph(db, cid),
     async listIds(cid, kind) {
       const table = kind === 'user' ? 'directory_users' : 'directory_groups';
       const rows = await db.selectFrom(table).select('id').where('connection_id', '=', cid).execute();
