@@ -193,7 +193,7 @@ export async function openGatehouse(options: GatehouseOptions): Promise<Gatehous
         return createGraphDirectorySource(graph);
       },
       resolveGroupId: async (connectionId, group) => (await directory.resolveGroup(connectionId, group)).id,
-      onDirectoryChanged: (connectionId) => directory.invalidate(connectionId),
+      onDirectoryChanged: (connectionId) => directory.directoryChanged(connectionId),
       leaseOwner: leaseOwner.owner,
       isLeaseOwnerAlive: leaseOwner.isAlive,
       clock,

@@ -99,9 +99,35 @@ export class DirectoryService implements DirectoryWriter {
     return this.applyChanges(connectionId, { removeMemberships: [{ groupId, memberId }] });
   }
 
-  /** Forgets the cached index of a connection (after a sync wrote through the store directly). */
+  /** Forgets the cached index of a connection (the connection was removed). */
   invalidate(connectionId: string): void {
     this.cache.delete(connectionId);
+  }
+
+  /**
+   * A sync wrote through the store directly (or wrote nothing). A cached index is kept when the directory's version
+   * did not move, and rebuilt right away, in the background, when it did: the first check after every sync used to
+   * wait for a whole rebuild (2.5 s at 100,000 users, issue 13), even after a sync that changed nothing. Checks that
+   * come during the rebuild wait for it (`load` is shared), so none answers from the directory before the sync.
+   */
+  directoryChanged(connectionId: string): void {
+    const cached = this.cache.get(connectionId);
+    if (!cached) return;
+    cached.checkedAtMs = Number.NEGATIVE_INFINITY;
+    this.refresh(connectionId, cached).catch(() => {
+      // The next check loads again and reports the store's error itself.
+    });
+  }
+
+  private async refresh(connectionId: string, cached: CachedIndex): Promise<void> {
+    const version = await this.store.version(connectionId);
+    if (this.cache.get(connectionId) !== cached) return;
+    if (version === cached.version) {
+      cached.checkedAtMs = this.clock.nowMs();
+      return;
+    }
+    this.cache.delete(connectionId);
+    await this.load(connectionId);
   }
 
   /** USER is an object id or a userPrincipalName. */

@@ -116,6 +116,17 @@ async function existingLinks(db: Kysely<Database>, cid: string, plan: PagePlan):
   return found;
 }
 
+/** Whether a page changes the directory now (its removals are only recorded until the run commits). */
+function writesDirectory(plan: PagePlan): boolean {
+  return (
+    plan.upsertUsers.length > 0 ||
+    plan.excludeUserIds.length > 0 ||
+    plan.softDeleteUserIds.length > 0 ||
+    plan.upsertGroups.length > 0 ||
+    plan.addMemberships.length > 0
+  );
+}
+
 /**
  * Counts what the page adds and updates, then writes it (objects and pending removals) inside the transaction of its
  * batch, which saves the checkpoint and bumps the directory version once, after its last page.
@@ -312,12 +323,15 @@ export function createSyncRepository(db: Kysely<Database>, hook?: AppliedChangeH
         // pending is asked once, and the directory version is bumped once.
         const pending: PendingProbe = {};
         let last: RoundState | undefined;
+        let wrote = false;
         for (let page = await next(); page !== undefined; page = await next()) {
           outcomes.push(await writePage(trx, cid, roundId, page.plan, pending, hook));
+          wrote ||= writesDirectory(page.plan);
           last = page.round;
         }
         if (last) await saveCheckpoint(trx, cid, stream, last);
-        if (outcomes.length > 0) await bumpDirectoryVersion(trx, cid);
+        // Pages that wrote nothing (an incremental round with no changes) leave cached indexes valid.
+        if (wrote) await bumpDirectoryVersion(trx, cid);
         return outcomes;
       }),
     async reconcile(cid, stream, roundId) {
@@ -375,7 +389,8 @@ export function createSyncRepository(db: Kysely<Database>, hook?: AppliedChangeH
           removeGroupIds: [...removedGroups],
           removeMemberships: links,
         };
-        await writeDirectoryChanges(trx, cid, removals, 0, reportTo(hook, 'sync'));
+        const removes = Object.values(removals).some((list) => list.length > 0);
+        await writeDirectoryChanges(trx, cid, removals, 0, reportTo(hook, 'sync'), { bumpVersion: removes });
         await trx.deleteFrom('sync_pending_removals').where('connection_id', '=', cid).execute();
         await trx
           .updateTable('sync_state')
