@@ -29,6 +29,8 @@ interface CachedIndex {
   index: MembershipIndex;
   version: number;
   checkedAtMs: number;
+  /** A check read it since it was built: only such an index is rebuilt ahead of the next check. */
+  used: boolean;
 }
 
 function changeSize(c: DirectoryChanges): number {
@@ -109,10 +111,16 @@ export class DirectoryService implements DirectoryWriter {
    * did not move, and rebuilt right away, in the background, when it did: the first check after every sync used to
    * wait for a whole rebuild (2.5 s at 100,000 users, issue 13), even after a sync that changed nothing. Checks that
    * come during the rebuild wait for it (`load` is shared), so none answers from the directory before the sync.
+   * An index no check read since it was built is dropped instead, as before: syncs every few minutes of a
+   * connection checked once a day would otherwise rebuild it after every one.
    */
   directoryChanged(connectionId: string): void {
     const cached = this.cache.get(connectionId);
     if (!cached) return;
+    if (!cached.used) {
+      this.cache.delete(connectionId);
+      return;
+    }
     cached.checkedAtMs = Number.NEGATIVE_INFINITY;
     this.refresh(connectionId, cached).catch(() => {
       // The next check loads again and reports the store's error itself.
@@ -163,16 +171,22 @@ export class DirectoryService implements DirectoryWriter {
   async index(connectionId: string): Promise<MembershipIndex> {
     const cached = this.cache.get(connectionId);
     const now = this.clock.nowMs();
-    if (cached && now - cached.checkedAtMs < this.freshnessMs) return cached.index;
+    if (cached && now - cached.checkedAtMs < this.freshnessMs) {
+      cached.used = true;
+      return cached.index;
+    }
     if (cached) {
       const version = await this.store.version(connectionId);
       if (version === cached.version) {
         cached.checkedAtMs = now;
+        cached.used = true;
         return cached.index;
       }
       this.cache.delete(connectionId);
     }
-    return (await this.load(connectionId)).index;
+    const entry = await this.load(connectionId);
+    entry.used = true;
+    return entry.index;
   }
 
   private load(connectionId: string): Promise<CachedIndex> {
@@ -181,7 +195,7 @@ export class DirectoryService implements DirectoryWriter {
     const loading = (async () => {
       const version = await this.store.version(connectionId);
       const index = MembershipIndex.build(await this.store.loadMembershipGraph(connectionId));
-      const entry = { index, version, checkedAtMs: this.clock.nowMs() };
+      const entry = { index, version, checkedAtMs: this.clock.nowMs(), used: false };
       this.cache.set(connectionId, entry);
       return entry;
     })().finally(() => this.loading.delete(connectionId));
