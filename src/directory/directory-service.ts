@@ -194,7 +194,7 @@ export class DirectoryService implements DirectoryWriter {
     if (pending) return pending;
     const loading = (async () => {
       const version = await this.store.version(connectionId);
-      const index = MembershipIndex.build(await this.store.loadMembershipGraph(connectionId));
+      const index = await MembershipIndex.scan((onLink) => this.store.scanMembershipGraph(connectionId, onLink));
       const entry = { index, version, checkedAtMs: this.clock.nowMs(), used: false };
       this.cache.set(connectionId, entry);
       return entry;

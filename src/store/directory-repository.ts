@@ -6,7 +6,7 @@ import { reportTo } from './applied-changes-of.js';
 import { groupOfRow, userOfRow } from './directory-rows.js';
 import { inTransaction, writeDirectoryChanges } from './directory-writes.js';
 import { connectionLinks, deleteConnectionLinks } from './group-keys.js';
-import { loadMembershipGraph } from './membership-graph.js';
+import { loadMembershipGraph, scanMembershipGraph } from './membership-graph.js';
 import type { DirectoryGroupKeysTable, DirectoryLinksTable, DirectoryUsersTable } from './schema/directory.js';
 import type { Database } from './schema.js';
 
@@ -163,6 +163,7 @@ export function createDirectoryRepository(db: Kysely<Database>, hook?: AppliedCh
       return rows.map(toLink);
     },
     loadMembershipGraph: (cid) => loadMembershipGraph(db, cid),
+    scanMembershipGraph: (cid, onLink) => scanMembershipGraph(db, cid, onLink),
     async listIds(cid, kind) {
       const table = kind === 'user' ? 'directory_users' : 'directory_groups';
       const rows = await db.selectFrom(table).select('id').where('connection_id', '=', cid).execute();

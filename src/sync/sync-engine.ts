@@ -300,7 +300,8 @@ export class SyncExecution {
 
   /** Keeps only the users that are members (at any depth) of the scope group. */
   private async applyScope(scopeGroupId: string): Promise<number> {
-    const index = MembershipIndex.build(await this.directory.loadMembershipGraph(this.connection.id));
+    const cid = this.connection.id;
+    const index = await MembershipIndex.scan((onLink) => this.directory.scanMembershipGraph(cid, onLink));
     const keep = new Set(
       index
         .transitiveMembers(scopeGroupId)

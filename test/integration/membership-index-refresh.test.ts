@@ -24,11 +24,11 @@ async function start(profile: EmulatorProfile) {
   const cid = (await fx.gatehouse.connections.get(fx.connectionName)).id;
   // Counts the index rebuilds: the service reads the graph through its store, which `reader` is.
   const reader = fx.gatehouse.directory.reader;
-  const load = reader.loadMembershipGraph.bind(reader);
+  const scan = reader.scanMembershipGraph.bind(reader);
   const counter = { loads: 0 };
-  reader.loadMembershipGraph = async (id) => {
+  reader.scanMembershipGraph = async (id, onLink) => {
     counter.loads++;
-    return load(id);
+    return scan(id, onLink);
   };
   const isMember = async () => (await fx.gatehouse.directory.checkMembership(cid, user.id, group.id)).member;
   return { fx, dir, user, group, cid, sync, counter, isMember };
