@@ -3,6 +3,7 @@
 //   npm run bench -- emulator [--users 1000000]              the emulator itself (BENCHMARKS.md "Emulator")
 //   npm run bench -- sync-store [--users 100000] [--engine postgres]   the store's write path alone (CPU per object)
 //   npm run bench -- link-layout [--users 100000]           the layouts a membership link could be stored in
+//   npm run bench -- user-layout [--users 100000]           the layouts a synced user could be stored in
 //   npm run bench -- layout-migration [--links 830000] [--engine postgres]   migration 0014 on a populated store
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -1,9 +1,12 @@
 // Child of bench/sync-rss.ts: starts the emulator (its own process), syncs into a fresh gatehouse, samples this
 // process's RSS every 50 ms and prints {"peakRssMb","ms","cpuMs"}. Arguments: users groups [exact|realistic]
-// [sqlite|postgres]; postgres stores into a fresh schema of GATEHOUSE_TEST_DATABASE_URL, dropped at the end.
+// [sqlite|postgres] [index]; postgres stores into a fresh schema of GATEHOUSE_TEST_DATABASE_URL, dropped at the end;
+// `index` then times the membership index the first check after the sync builds (printed on stderr).
+import { PerformanceObserver } from 'node:perf_hooks';
 import { dropBenchSchema, openBenchGatehouse, startEmulatorProcess } from './sync-support.js';
 
-const [users = '1000000', groups = '50000', profile = 'exact', engine = 'sqlite'] = process.argv.slice(2);
+const [users = '1000000', groups = '50000', profile = 'exact', engine = 'sqlite', extra] = process.argv.slice(2);
+const withIndex = extra === 'index';
 const postgresUrl = engine === 'postgres' ? process.env.GATEHOUSE_TEST_DATABASE_URL : undefined;
 if (engine === 'postgres' && !postgresUrl) throw new Error('set GATEHOUSE_TEST_DATABASE_URL for postgres');
 // The profile is named: the emulator's own default (realistic) would add random 429s' waits to the figure.
@@ -37,6 +40,21 @@ try {
       engine,
     })}\n`,
   );
+  if (withIndex) {
+    // The membership index the first check after this sync waits for (stderr: the parent reads stdout's one line).
+    let gcMs = 0;
+    const gc = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) gcMs += entry.duration;
+    });
+    gc.observe({ entryTypes: ['gc'] });
+    const started = performance.now();
+    const index = await gatehouse.directory.index((await gatehouse.connections.get('bench')).id);
+    const indexMs = Math.round(performance.now() - started);
+    gc.disconnect();
+    const { rss, heapUsed } = process.memoryUsage();
+    const figures = { indexMs, gcMs: Math.round(gcMs), size: index.size, rssMb: Math.round(rss / 1e6) };
+    process.stderr.write(`${JSON.stringify({ ...figures, heapMb: Math.round(heapUsed / 1e6) })}\n`);
+  }
   await gatehouse.close();
   if (postgresUrl && schema) await dropBenchSchema(postgresUrl, schema);
 } finally {
