@@ -75,7 +75,7 @@ export interface DirectoryReader {
   loadMembershipGraph(connectionId: string): Promise<MembershipGraphData>;
   /**
    * The same graph, each link handed to `onLink` as it is read and never held: the membership index is built from it
-   * (1,000,000 users hold 8.5 million links; as objects they cost the rebuild most of its time, issue 13).
+   * (1,000,000 users hold 8.5 million links; held as objects they cost 15–25 s of a 55 s rebuild, issue 13).
    */
   scanMembershipGraph(connectionId: string, onLink: MembershipLinkSink): Promise<MembershipGraphData['groups']>;
   /** Every stored user id and group id: a full round removes those it did not see. */
