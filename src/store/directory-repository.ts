@@ -6,20 +6,11 @@ import { reportTo } from './applied-changes-of.js';
 import { groupOfRow, userOfRow } from './directory-rows.js';
 import { inTransaction, writeDirectoryChanges } from './directory-writes.js';
 import { connectionLinks, deleteConnectionLinks } from './group-keys.js';
-import { loadMembershipGraph, scanMembershipGraph } from './membership-graph.js';
+import { loadMembershipGraph, scanMembershipGraph, softDeletedUsers } from './membership-graph.js';
 import type { DirectoryGroupKeysTable, DirectoryLinksTable, DirectoryUsersTable } from './schema/directory.js';
 import type { Database } from './schema.js';
 
 const DEFAULT_LIMIT = 100;
-
-function softDeletedUsers(db: Kysely<Database>, cid: string) {
-  return db
-    .selectFrom('directory_users')
-    .select('id')
-    .where('connection_id', '=', cid)
-    .where('soft_deleted', '=', 1)
-    .execute();
-}
 
 /** Links whose member is a soft-deleted user are kept but hidden (`m` a link, `k` its group key). */
 const notSoftDeleted = (

@@ -10,6 +10,16 @@ type LinkRow = readonly [groupKey: number, memberId: string, memberType: string]
 const SQLITE_LINKS =
   'select group_key, member_id, member_type from directory_links where group_key in (select key from directory_group_keys where connection_id = ?)';
 
+/** The connection's soft-deleted users: their links stay in the store, hidden until a restore. */
+export function softDeletedUsers(db: Kysely<Database>, cid: string) {
+  return db
+    .selectFrom('directory_users')
+    .select('id')
+    .where('connection_id', '=', cid)
+    .where('soft_deleted', '=', 1)
+    .execute();
+}
+
 /**
  * Every group and every visible link of a connection, each link handed to `onLink` as it is read: the membership
  * index is built from this after each sync that changed the directory (issue 13). The links come by group key, and
@@ -32,12 +42,7 @@ export async function scanMembershipGraph(
     .select(['key', 'group_id'])
     .where('connection_id', '=', cid)
     .execute();
-  const deleted = await db
-    .selectFrom('directory_users')
-    .select('id')
-    .where('connection_id', '=', cid)
-    .where('soft_deleted', '=', 1)
-    .execute();
+  const deleted = await softDeletedUsers(db, cid);
   const groupOfKey = new Map(keys.map((k) => [Number(k.key), k.group_id]));
   const hidden = new Set(deleted.map((r) => r.id));
   const visit = ([key, member, type]: LinkRow) => {
